@@ -1,0 +1,38 @@
+"""Närvaro: entry point. Validates the process files, migrates the database, logs in, builds the menu per role."""
+import streamlit as st
+
+from narvaro import db, permissions, ui
+from narvaro.config import ConfigError
+
+st.set_page_config(page_title="Närvaro", page_icon=":material/school:", layout="wide")
+
+try:
+    ui.config()
+except ConfigError as exc:
+    st.error("Närvaro kan inte starta: processfilerna i data/ innehåller fel.\n\n" + str(exc).replace("\n", "\n\n"))
+    st.stop()
+
+engine = ui.engine()
+
+if not db.has_users(engine):
+    # First start on an empty database: create the first administrator, or open the demo.
+    st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")]).run()
+    st.stop()
+
+from narvaro import login_flow  # noqa: E402  (imports streamlit-authenticator only when needed)
+
+user, authenticator = login_flow.authenticate()
+if user is None:
+    st.stop()
+
+pages = [
+    st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+            default=(i == 0), visibility="visible" if spec.in_menu else "hidden")
+    for i, spec in enumerate(permissions.pages_for(user.role))
+]
+with st.sidebar:
+    st.markdown(f"**{user.name}**  \n{ui.ROLE_LABELS.get(user.role, user.role)}")
+    if ui.is_demo():
+        st.warning("Demoläge: alla personer och ärenden är påhittade.", icon=":material/science:")
+login_flow.logout_button(authenticator)
+st.navigation(pages).run()

@@ -1,0 +1,86 @@
+"""init, create-user, demo."""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from .. import auth, db, demo
+from ..models import ROLES
+from . import open_engine
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="skapa eller uppgradera databasschemat (migrering)")
+    p.set_defaults(func=_init)
+
+    p = sub.add_parser("create-user", help="skapa en användare")
+    p.add_argument("username")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--district", help="verksamhetsområde (nyckel i data/reference.yaml)")
+    p.add_argument("--email")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="läs lösenordet från standard in (annars NARVARO_PASSWORD eller fråga)")
+    p.set_defaults(func=_create_user)
+
+    p = sub.add_parser("demo", help="ladda påhittade demodata och demoanvändare")
+    p.add_argument("--cases", type=int, default=80)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="ett gemensamt lösenord för demoanvändarna från standard in (annars slumpas de)")
+    p.set_defaults(func=_demo)
+
+
+def _init(args) -> int:
+    engine = open_engine(args)
+    print(f"Databasen är migrerad: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _read_password(args, prompt: str) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("NARVARO_PASSWORD"):
+        return os.environ["NARVARO_PASSWORD"]
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if first != getpass.getpass("Upprepa: "):
+            print("Lösenorden är inte lika.", file=sys.stderr)
+            return None
+        return first
+    print("Ange lösenord med --password-stdin eller NARVARO_PASSWORD.", file=sys.stderr)
+    return None
+
+
+def _create_user(args) -> int:
+    engine = open_engine(args)
+    password = _read_password(args, "Lösenord: ")
+    if password is None:
+        return 1
+    try:
+        with db.session_scope(engine) as s:
+            auth.create_user(s, username=args.username, name=args.name, role=args.role, password=password,
+                             district=args.district, email=args.email, by="kommandorad")
+    except auth.UserError as exc:
+        print(f"Fel ({exc.field}): {exc}", file=sys.stderr)
+        return 1
+    print(f"Användaren {args.username.lower()} ({args.role}) är skapad.")
+    return 0
+
+
+def _demo(args) -> int:
+    engine = open_engine(args)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    if password is not None and auth.password_problem(password):
+        print(auth.password_problem(password), file=sys.stderr)
+        return 1
+    try:
+        with db.session_scope(engine) as s:
+            passwords = demo.load_demo(s, password=password, n_cases=args.cases)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Demodata laddade ({args.cases} påhittade ärenden). Demoanvändare:")
+    for username, pw in passwords.items():
+        print(f"  {username:20} {'(ditt lösenord)' if password else pw}")
+    return 0

@@ -1,0 +1,93 @@
+"""Consent (samtycke): who gave it, for which actors, how long it holds.
+
+Information may only be exchanged with an actor the guardians (and older pupils) have consented to,
+so coordinating work with an actor is blocked until a valid consent covers it (seed 001).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from . import audit, cases, clock
+from .config import get_config
+from .models import Consent
+
+SEPARATOR = ";"
+
+
+class ConsentError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class MissingConsent(Exception):
+    """Coordinating work with an actor was asked for, but no valid consent covers that actor."""
+
+    def __init__(self, actor_type: str):
+        super().__init__(
+            f"Samordnande insats med {actor_type} kan inte läggas in: det finns inget giltigt samtycke som omfattar "
+            f"{actor_type}. Registrera samtycket från vårdnadshavare (och elev) först."
+        )
+        self.actor_type = actor_type
+
+
+def actors_of(consent: Consent) -> list[str]:
+    return [a for a in consent.actors.split(SEPARATOR) if a]
+
+
+def is_valid(consent: Consent, on: dt.date) -> bool:
+    if consent.given_on > on:
+        return False
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
+        return False
+    return consent.valid_until is None or consent.valid_until >= on
+
+
+def add_consent(session: Session, case_id: int, expected_version: int, *, given_by: str, actors: list[str],
+                given_on: dt.date, valid_until: dt.date | None, by: str) -> Consent:
+    ref = get_config().reference
+    if given_by not in ref.consent_givers:
+        raise ConsentError("given_by", f"Välj vem som gett samtycket ({', '.join(ref.consent_givers)}).")
+    unknown = [a for a in actors if a not in ref.actor_types]
+    if not actors or unknown:
+        raise ConsentError("actors", "Välj minst en aktör ur listan." if not unknown else f"Okänd aktör: {unknown[0]}.")
+    if given_on > clock.today():
+        raise ConsentError("given_on", "Datumet för samtycket kan inte ligga i framtiden.")
+    if valid_until is not None and valid_until < given_on:
+        raise ConsentError("valid_until", "Giltigt till kan inte vara före datumet samtycket gavs.")
+    cases.claim(session, case_id, expected_version, by)
+    consent = Consent(case_id=case_id, given_by=given_by, actors=SEPARATOR.join(actors), given_on=given_on,
+                      valid_until=valid_until, created_by=by)
+    session.add(consent)
+    session.flush()
+    cases.add_event(session, case_id, "samtycke", f"Samtycke från {given_by} för {', '.join(actors)}.", by, given_on)
+    audit.record(session, by, audit.CHANGE, case_id, "samtycke registrerat")
+    return consent
+
+
+def withdraw(session: Session, case_id: int, expected_version: int, consent_id: int, on: dt.date, by: str) -> None:
+    consent = session.get(Consent, consent_id)
+    if consent is None or consent.case_id != case_id:
+        raise ConsentError("consent", "Samtycket finns inte på ärendet.")
+    cases.claim(session, case_id, expected_version, by)
+    consent.withdrawn_on = on
+    session.add(consent)
+    cases.add_event(session, case_id, "samtycke", f"Samtycke från {consent.given_by} återkallat.", by, on)
+    audit.record(session, by, audit.CHANGE, case_id, "samtycke återkallat")
+
+
+def consents(session: Session, case_id: int) -> list[Consent]:
+    return list(session.exec(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on)).all())
+
+
+def has_valid_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> bool:
+    on = on or clock.today()
+    return any(is_valid(c, on) and actor_type in actors_of(c) for c in consents(session, case_id))
+
+
+def require_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> None:
+    """Raise MissingConsent unless a valid consent covers `actor_type` (call before coordinating with an actor)."""
+    if not has_valid_consent(session, case_id, actor_type, on):
+        raise MissingConsent(actor_type)

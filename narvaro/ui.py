@@ -1,0 +1,111 @@
+"""Streamlit glue shared by app.py and the pages: the one engine, the logged-in user, the page guard.
+
+Rules and queries do not belong here; this module only connects Streamlit to narvaro's services.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from . import clock, db, permissions
+from .config import Config, get_config
+
+USER_KEY = "narvaro_user"
+FLASH_KEY = "narvaro_flash"  # a message for the next screen (e.g. after first-start setup)
+DEMO_PASSWORDS_KEY = "narvaro_demo_passwords"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    name: str
+    role: str
+    district: str | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    return engine
+
+
+def engine() -> Engine:
+    return _engine(db.database_url())
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with db.session_scope(engine()) as s:
+        yield s
+
+
+def config() -> Config:
+    return get_config()
+
+
+def current_user() -> CurrentUser | None:
+    return st.session_state.get(USER_KEY)
+
+
+def guard(page_key: str) -> CurrentUser:
+    """Stop the page unless the logged-in user's role may use it; checked on the page, not only in the menu."""
+    user = current_user()
+    if user is None or not permissions.may_use(user.role, page_key):
+        st.error("Du har inte behörighet till den här sidan.")
+        st.stop()
+    return user
+
+
+def fmt_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """Swedish number formatting: space as thousands separator, comma as decimal sign."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def fmt_percent(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else f"{fmt_number(value, decimals)}\u00a0%"
+
+
+def show_field_errors(errors: dict[str, str], field: str) -> None:
+    """Show the message for one form field right under it (call after the widget)."""
+    if field in errors:
+        st.error(errors[field], icon=":material/error:")
+
+
+ROLE_LABELS = {
+    "admin": "Administratör",
+    "teamledare": "Teamledare",
+    "koordinator": "Koordinator",
+    "registrator": "Registrator",
+    "lasare": "Läsare",
+}
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _demo_flag(url: str) -> bool:
+    from .demo import is_demo_database
+
+    with db.session_scope(engine()) as s:
+        return is_demo_database(s)
+
+
+def is_demo() -> bool:
+    return _demo_flag(db.database_url())

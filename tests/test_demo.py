@@ -1,0 +1,42 @@
+"""Demo data: loads, is clearly fictitious, covers every state, and has no fixed password."""
+import subprocess
+import sys
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from narvaro import db, demo
+from narvaro.models import Case, School, User
+from tests.conftest import ROOT
+
+
+def test_demo_load_covers_states_and_is_fictitious(engine):
+    with db.session_scope(engine) as s:
+        passwords = demo.load_demo(s, n_cases=80)
+    assert len(set(passwords.values())) == len(passwords)  # each generated on its own
+    with Session(engine) as s:
+        users = s.exec(select(User)).all()
+        assert {u.role for u in users} == {"admin", "teamledare", "koordinator", "registrator", "lasare"}
+        assert all(u.username.startswith("demo.") and u.name.startswith("Demo") for u in users)
+        assert all("Påhittade" in sc.name for sc in s.exec(select(School)).all())
+        states = dict(s.exec(select(Case.status, func.count()).group_by(Case.status)).all())
+        assert set(states) >= {"queued", "active", "closed"}
+        assert all(c.pupil_code.startswith("DEMO-") for c in s.exec(select(Case)).all())
+        assert demo.is_demo_database(s)
+
+
+def test_cli_init_and_demo(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    run = lambda *a, **kw: subprocess.run([sys.executable, "-m", "narvaro", "--database-url", url, *a],
+                                          cwd=ROOT, capture_output=True, text=True, **kw)
+    assert run("init").returncode == 0
+    out = run("demo", "--cases", "10", "--password-stdin", input="Demolosen2024\n")
+    assert out.returncode == 0, out.stderr
+    assert "demo.teamledare" in out.stdout
+    again = run("demo", "--password-stdin", input="Demolosen2024\n")
+    assert again.returncode == 1 and "finns redan" in again.stderr
+    weak = run("create-user", "kim", "--name", "Kim", "--role", "admin", "--password-stdin", input="kort\n")
+    assert weak.returncode == 1 and "minst 10 tecken" in weak.stderr
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Case)).one() == 10
