@@ -1,0 +1,172 @@
+"""Inkommande ärende: register a new request in the queue; ends with the new case number.
+
+Registrators use this page too, so it shows nothing of other cases beyond the number of a possible
+duplicate. Everything typed lives in session_state under the widget keys, so an error loses nothing.
+"""
+import datetime as dt
+
+import streamlit as st
+from sqlmodel import select
+from streamlit.errors import StreamlitAPIException
+
+from narvaro import clock, intake, permissions, ui
+from narvaro.models import School
+
+user = ui.guard("intake")
+ref = ui.config().reference
+ss = st.session_state
+today = clock.today()
+
+FIELDS = ("pupil_code", "birth_year", "sex", "school_year", "personal_number", "school_id", "new_school_name",
+          "new_school_form", "new_school_provider", "new_school_district", "way_in", "received_on",
+          "requesting_rector", "rector_contact", "support_requested", "absence_percent_intake", "absence_period",
+          "investigated_on", "reported_on", "school_interventions_started", "registered_in_municipality",
+          "consent_status")
+
+
+def case_link(number: str) -> None:
+    """A link to the case page; a plain URL when that page is not in this run's navigation."""
+    try:
+        st.page_link("pages/arende.py", label=f"Öppna ärende {number}", icon=":material/folder_open:",
+                     query_params={"arende": number})
+    except StreamlitAPIException:
+        st.markdown(f"[Öppna ärende {number}](/arende?arende={number})")
+
+
+def _values() -> dict:
+    return {f: ss.get(f"in_{f}") for f in FIELDS}
+
+
+def _save(confirm: bool = False) -> None:
+    try:
+        with ui.session() as s:
+            case = intake.register(s, _values(), user.username, clock.today(), confirm_duplicate=confirm)
+            number, missing = case.number, case.missing_prerequisites
+    except intake.IntakeError as exc:
+        ss["in_errors"] = exc.errors
+        ss.pop("in_duplicates", None)
+    except intake.PossibleDuplicate as exc:
+        ss["in_errors"] = {}
+        ss["in_duplicates"] = [(d.number, d.reason, d.personal_number_masked) for d in exc.duplicates]
+    else:
+        for f in FIELDS:
+            ss.pop(f"in_{f}", None)
+        ss.pop("in_errors", None)
+        ss.pop("in_duplicates", None)
+        ss["in_done"] = (number, missing)
+
+
+def _cancel_duplicate() -> None:
+    ss.pop("in_duplicates", None)
+
+
+st.title("Inkommande ärende")
+
+done = ss.pop("in_done", None)
+if done:
+    number, missing = done
+    st.success(f"Ärendet är registrerat och ligger i kön med nummer **{number}**.", icon=":material/check_circle:")
+    if missing:
+        st.warning(f"Komplettering behövs: {missing}.", icon=":material/assignment_late:")
+
+errors: dict = ss.get("in_errors") or {}
+if errors:
+    st.error("Ärendet är inte sparat. Rätta uppgifterna som är markerade nedan; det du skrivit finns kvar.",
+             icon=":material/error:")
+
+duplicates = ss.get("in_duplicates")
+if duplicates:
+    with st.container(border=True):
+        st.warning("Möjlig dubblett: eleven har redan ett öppet ärende. Kontrollera innan du sparar.",
+                   icon=":material/content_copy:")
+        for number, reason, masked in duplicates:
+            why = f"samma personnummer ({masked})" if reason == "personnummer" else "samma elevkod"
+            st.markdown(f"**{number}** – {why}")
+            if permissions.may_read_case_content(user.role):
+                case_link(number)
+        c1, c2 = st.columns(2)
+        c1.button("Spara ändå som nytt ärende", key="in_confirm", on_click=_save, args=(True,), type="primary")
+        c2.button("Avbryt", key="in_cancel_dup", on_click=_cancel_duplicate)
+
+if "in_received_on" not in ss:
+    ss["in_received_on"] = today
+
+with ui.session() as s:
+    schools = s.exec(select(School.id, School.name, School.school_form).order_by(School.name)).all()
+school_names = {sid: f"{name} ({form})" for sid, name, form in schools}
+districts = {d.key: d.name for d in ref.districts}
+date_limits = dict(min_value=dt.date(2000, 1, 1), max_value=today + dt.timedelta(days=366), format="YYYY-MM-DD")
+
+with st.form("in_form"):
+    st.subheader("Elev")
+    st.caption("Eleven registreras med kod eller initialer. Personnummer behövs bara om det krävs för att hitta "
+               "rätt elev, och visas maskerat i listor.")
+    c1, c2 = st.columns(2)
+    c1.text_input("Elevkod eller initialer", key="in_pupil_code", max_chars=40)
+    with c1:
+        ui.show_field_errors(errors, "pupil_code")
+    c2.text_input("Personnummer (frivilligt)", key="in_personal_number", placeholder="ÅÅÅÅMMDD-NNNN")
+    with c2:
+        ui.show_field_errors(errors, "personal_number")
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("Födelseår", key="in_birth_year", value=None, step=1, format="%d")
+    with c1:
+        ui.show_field_errors(errors, "birth_year")
+    c2.selectbox("Kön", ref.sexes, index=None, placeholder="Ej angivet", key="in_sex")
+    c3.text_input("Årskurs", key="in_school_year", max_chars=10)
+
+    st.subheader("Skola")
+    st.selectbox("Skola", list(school_names), index=None, format_func=school_names.get,
+                 placeholder="Välj skola", key="in_school_id")
+    ui.show_field_errors(errors, "school")
+    st.caption("Finns skolan inte i listan: skriv in den här med skolform och huvudman.")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.text_input("Ny skola", key="in_new_school_name", max_chars=200)
+    c2.selectbox("Skolform (ny skola)", ref.school_forms, index=None, placeholder="Välj", key="in_new_school_form")
+    with c2:
+        ui.show_field_errors(errors, "new_school_form")
+    c3.selectbox("Huvudman (ny skola)", ref.providers, index=None, placeholder="Välj", key="in_new_school_provider")
+    with c3:
+        ui.show_field_errors(errors, "new_school_provider")
+    c4.selectbox("Verksamhetsområde (ny skola)", list(districts), index=None, format_func=districts.get,
+                 placeholder="Välj", key="in_new_school_district")
+    with c4:
+        ui.show_field_errors(errors, "new_school_district")
+
+    st.subheader("Begäran")
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Inkomstväg", ref.ways_in, index=None, placeholder="Välj", key="in_way_in")
+    with c1:
+        ui.show_field_errors(errors, "way_in")
+    c2.date_input("Inkom", key="in_received_on", **date_limits)
+    with c2:
+        ui.show_field_errors(errors, "received_on")
+    c3.selectbox("Efterfrågat stöd", ref.support_kinds, index=None, placeholder="Välj", key="in_support_requested")
+    with c3:
+        ui.show_field_errors(errors, "support_requested")
+    c1, c2 = st.columns(2)
+    c1.text_input("Rektor som begär stöd", key="in_requesting_rector", max_chars=120)
+    with c1:
+        ui.show_field_errors(errors, "requesting_rector")
+    c2.text_input("Kontaktuppgifter till rektor", key="in_rector_contact", max_chars=200)
+    c1, c2 = st.columns(2)
+    c1.number_input("Frånvaro vid inkomst (%)", key="in_absence_percent_intake", value=None, step=1.0)
+    with c1:
+        ui.show_field_errors(errors, "absence_percent_intake")
+    c2.text_input("Period för frånvaron", key="in_absence_period", max_chars=80, placeholder="t.ex. v. 30–36")
+
+    st.subheader("Förutsättningar")
+    st.caption("Saknas något registreras ärendet ändå, men markeras *komplettering behövs* på ärendetavlan.")
+    c1, c2 = st.columns(2)
+    c1.date_input("Frånvaroutredning gjord", key="in_investigated_on", value=None, **date_limits)
+    with c1:
+        ui.show_field_errors(errors, "investigated_on")
+    c2.date_input("Anmäld till huvudman/skolpliktsbevakning", key="in_reported_on", value=None, **date_limits)
+    with c2:
+        ui.show_field_errors(errors, "reported_on")
+    st.checkbox("Skolan har påbörjat egna insatser", key="in_school_interventions_started")
+    st.checkbox("Eleven är folkbokförd i kommunen", key="in_registered_in_municipality")
+    st.selectbox("Samtycke", intake.CONSENT_STATUSES, index=None, placeholder="Välj", key="in_consent_status")
+    ui.show_field_errors(errors, "consent_status")
+
+    st.form_submit_button("Registrera ärende", key="in_submit", on_click=_save, type="primary")
