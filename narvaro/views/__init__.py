@@ -1,0 +1,1 @@
+"""Streamlit panels that pages embed (a case page shows several in its tabs)."""
