@@ -1,0 +1,89 @@
+"""Indikatorer: the seed-003 indicators for a period, each as a chart with its table, downloadable."""
+import datetime as dt
+
+import streamlit as st
+
+from narvaro import charts, clock, reports, ui
+from narvaro.indicators import Period
+
+user = ui.guard("dashboard")
+st.title("Indikatorer")
+
+this_year = clock.today().year
+with st.container(border=True):
+    kind = st.radio("Period", ["Kalenderår", "Egna datum"], horizontal=True, key="ind_kind")
+    if kind == "Kalenderår":
+        year = st.selectbox("År", list(range(this_year, this_year - 10, -1)), key="ind_year")
+        period = Period.year(year)
+    else:
+        c1, c2 = st.columns(2)
+        start = c1.date_input("Från och med", value=dt.date(this_year, 1, 1), format="YYYY-MM-DD", key="ind_from")
+        end = c2.date_input("Till och med", value=clock.today(), format="YYYY-MM-DD", key="ind_to")
+        if end < start:
+            c2.error("Slutdatumet ligger före startdatumet. Välj ett senare datum.", icon=":material/error:")
+            st.stop()
+        period = Period(start, end)
+    first, last = reports.default_years(period)
+    c1, c2 = st.columns(2)
+    first = c1.number_input("Statistiktabell från år", min_value=2000, max_value=2100, value=first, step=1,
+                            key="ind_stat_first")
+    last = c2.number_input("Statistiktabell till år", min_value=2000, max_value=2100, value=last, step=1,
+                           key="ind_stat_last")
+    if last < first:
+        c2.error("Till-året ligger före från-året.", icon=":material/error:")
+        st.stop()
+
+with ui.session() as s:
+    report = reports.build(s, period, (int(first), int(last)), user.role)
+
+st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
+if report.suppressed:
+    t = ui.config().process.rules.small_number_threshold
+    st.info(f"Du ser sammanställningar. Antal under {t} visas som \"<{t}\", och andelar eller medelvärden "
+            f"som bygger på färre än {t} ärenden visas som \"–\", så att ingen elev kan kännas igen.",
+            icon=":material/visibility_off:")
+
+
+def _record(what: str, fmt: str) -> None:
+    with ui.session() as s:
+        reports.record_export(s, user.username, what, fmt, period)
+
+
+def _downloads(table: reports.Table) -> None:
+    c1, c2 = st.columns(2)
+    c1.download_button("Ladda ner CSV", data=lambda: reports.table_csv(table),
+                       file_name=reports.file_name(table.key, period, "csv"), mime="text/csv",
+                       key=f"dl_csv_{table.key}", on_click=_record, args=(table.title, "csv"),
+                       icon=":material/download:")
+    c2.download_button("Ladda ner Excel", data=lambda: reports.table_xlsx(table),
+                       file_name=reports.file_name(table.key, period, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"dl_xlsx_{table.key}", on_click=_record, args=(table.title, "xlsx"),
+                       icon=":material/download:")
+
+
+for table in report.tables:
+    st.subheader(table.title)
+    if table.note:
+        st.caption(table.note)
+    fig = charts.figure(table)
+    if fig is not None:
+        left, right = st.columns([3, 2])
+        left.plotly_chart(fig, key=f"chart_{table.key}", config={"displaylogo": False})
+        with right:
+            st.dataframe(charts.display_frame(table), hide_index=True, key=f"table_{table.key}")
+            _downloads(table)
+    else:
+        st.dataframe(charts.display_frame(table), hide_index=True, key=f"table_{table.key}")
+        _downloads(table)
+
+st.subheader("Årsrapport till nämnden")
+st.caption("Alla indikatorer och statistiktabellen ovan, för perioden och åren du valt.")
+c1, c2 = st.columns(2)
+c1.download_button("Årsrapport (Excel)", data=lambda: reports.yearly_report_xlsx(report),
+                   file_name=reports.file_name("arsrapport", period, "xlsx"),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="dl_report_xlsx", on_click=_record, args=("årsrapport", "xlsx"), icon=":material/download:")
+c2.download_button("Årsrapport (HTML)", data=lambda: reports.yearly_report_html(report),
+                   file_name=reports.file_name("arsrapport", period, "html"), mime="text/html",
+                   key="dl_report_html", on_click=_record, args=("årsrapport", "html"), icon=":material/download:")

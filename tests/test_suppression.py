@@ -1,0 +1,82 @@
+"""Small-number suppression: läsare never see a count under the threshold, nor a share or mean built on one."""
+import numbers
+
+import pytest
+from sqlmodel import Session
+
+from narvaro import db, reports, suppression
+from narvaro.config import get_config
+from narvaro.indicators import Period
+from tests.test_indicators import build_fixture
+
+
+def test_counts_and_derived_values():
+    assert [suppression.count(n, 5) for n in (0, 1, 4, 5, 12)] == ["<5", "<5", "<5", 5, 12]
+    assert suppression.count(None, 5) is None
+    assert suppression.derived(66.67, 4, 5) == "–"
+    assert suppression.derived(66.67, 5, 5) == 66.67
+    assert suppression.count(2, 3) == "<3"
+    assert suppression.is_suppressed("<5") and suppression.is_suppressed("–") and not suppression.is_suppressed(5)
+
+
+def _cells(report):
+    for table in report.tables:
+        for col in table.df.columns:
+            for value in table.df[col]:
+                yield table.key, col, value
+
+
+@pytest.fixture
+def small_db(engine):
+    with db.session_scope(engine) as s:
+        build_fixture(s)
+    return engine
+
+
+def test_reader_gets_no_small_count_anywhere(small_db):
+    with Session(small_db) as s:
+        report = reports.build(s, Period.year(2024), (2023, 2024), role="lasare")
+    assert report.suppressed
+    overview = dict(zip(report.table("oversikt").df["Indikator"], report.table("oversikt").df["Värde"]))
+    assert overview["Inkomna ärenden"] == "<5"
+    assert overview["Andel avslutade: återgått till undervisning (%)"] == "–"
+    assert report.table("arendetid").df["Värde"].tolist() == ["<5", "–", "–"]
+    assert report.table("narvaro").df["Genomsnittlig närvaro (%)"].tolist() == ["–", "–"]
+    # The only numbers a läsare gets are configuration (the caseload guideline) and years.
+    for key, col, value in _cells(report):
+        if isinstance(value, numbers.Number) and col not in ("År", "Riktvärde"):
+            pytest.fail(f"{key}/{col} visar {value!r} för läsare")
+
+
+def test_staff_see_exact_numbers(small_db):
+    with Session(small_db) as s:
+        report = reports.build(s, Period.year(2024), (2023, 2024), role="teamledare")
+    overview = dict(zip(report.table("oversikt").df["Indikator"], report.table("oversikt").df["Värde"]))
+    assert overview["Inkomna ärenden"] == 4
+    assert overview["Andel avslutade: återgått till undervisning (%)"] == 66.67
+    assert report.table("arendetid").df["Värde"].tolist() == [3, 5.57, 3.02]
+
+
+def test_threshold_comes_from_configuration(small_db):
+    cfg = get_config()
+    rules = cfg.process.rules.model_copy(update={"small_number_threshold": 3})
+    cfg3 = cfg.model_copy(update={"process": cfg.process.model_copy(update={"rules": rules})})
+    with Session(small_db) as s:
+        report = reports.build(s, Period.year(2024), (2024, 2024), role="lasare", config=cfg3)
+    overview = dict(zip(report.table("oversikt").df["Indikator"], report.table("oversikt").df["Värde"]))
+    assert overview["Inkomna ärenden"] == 4 and overview["Avslutade ärenden"] == 3
+    assert overview["Väntar i kö vid periodens slut"] == "<3"
+    # Closing time rests on 3 cases: allowed at threshold 3.
+    assert report.table("arendetid").df["Värde"].tolist() == [3, 5.57, 3.02]
+
+
+def test_reader_does_not_see_coordinator_names(small_db):
+    from narvaro import auth
+
+    with db.session_scope(small_db) as s:
+        auth.create_user(s, username="anna", name="Anna Andersson", role="koordinator", password=None, by="t")
+    with Session(small_db) as s:
+        reader = reports.build(s, Period.year(2024), role="lasare")
+        staff = reports.build(s, Period.year(2024), role="koordinator")
+    assert reader.table("belastning").df["Koordinator"].tolist() == ["Koordinator 1"]
+    assert staff.table("belastning").df["Koordinator"].tolist() == ["Anna Andersson"]
