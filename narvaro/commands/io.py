@@ -1,0 +1,142 @@
+"""import, export, backup, restore, purge: bringing data in and out safely."""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+
+from .. import audit, backup, db, exporter, importer, retention
+from . import open_engine
+
+BY = "kommandorad"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="importera tidigare ärenden från CSV eller Excel (allt eller inget)")
+    p.add_argument("file", type=Path, help="CSV (; eller , UTF-8) eller .xlsx med rubrikrad")
+    p.add_argument("--dry-run", action="store_true", help="kontrollera och visa rapporten utan att skriva")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("export", help="exportera alla ärenden i importformatet")
+    p.add_argument("out", type=Path, help="filen att skriva (.xlsx eller .csv)")
+    p.add_argument("--format", choices=exporter.FORMATS, help="standard: efter filändelsen, annars xlsx")
+    p.add_argument("--with-notes", action="store_true",
+                   help="ta med tjänsteanteckningar och möten (extra blad, eller extra CSV-filer bredvid)")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser("backup", help="säkerhetskopiera databasen till en katalog (går medan appen körs)")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(func=_backup)
+
+    p = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
+    p.add_argument("file", type=Path)
+    p.add_argument("--force", action="store_true", help="skriv över en databas som redan har data")
+    p.set_defaults(func=_restore)
+
+    p = sub.add_parser("purge", help="gallra: anonymisera avslutade ärenden enligt rules.retention_years_after_close")
+    p.add_argument("--dry-run", action="store_true", help="lista vad som skulle gallras utan att ändra något")
+    p.set_defaults(func=_purge)
+
+
+def _url(args) -> str:
+    return db._normalise(args.database_url or os.environ.get("NARVARO_DATABASE_URL") or db.database_url())
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "okänd"
+
+
+def _import(args) -> int:
+    if not args.file.exists():
+        print(f"Filen {args.file} finns inte.", file=sys.stderr)
+        return 2
+    engine = open_engine(args)
+    try:
+        with db.session_scope(engine) as s:
+            report = importer.import_file(s, args.file.read_bytes(), args.file.name, BY, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    stream = sys.stdout if report.ok else sys.stderr
+    for line in report.lines():
+        print(line, file=stream)
+    if args.dry_run and report.ok:
+        print("Provkörning: ingenting är skrivet.")
+    return 0 if report.ok else 1
+
+
+def _export(args) -> int:
+    engine = open_engine(args)
+    try:
+        with db.session_scope(engine) as s:
+            paths = exporter.write_export(s, args.out, args.format, args.with_notes)
+            exporter.record_export(s, BY, args.format or ("csv" if args.out.suffix.lower() == ".csv" else "xlsx"),
+                                   args.with_notes, f"{', '.join(str(p) for p in paths)} (OS-användare {_who()})")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for path in paths:
+        print(f"Skrev {path}")
+    return 0
+
+
+def _backup(args) -> int:
+    url = _url(args)
+    engine = open_engine(args)
+    try:
+        path = backup.backup(url, args.dir)
+    except backup.BackupError as exc:
+        print(exc, file=sys.stderr)
+        engine.dispose()
+        return 1
+    try:
+        with db.session_scope(engine) as s:
+            audit.record(s, BY, audit.BACKUP, None, f"säkerhetskopia {path} (OS-användare {_who()})")
+    finally:
+        engine.dispose()
+    print(f"Säkerhetskopian är sparad: {path}")
+    return 0
+
+
+def _restore(args) -> int:
+    url = _url(args)
+    try:
+        backup.restore(args.file, url, force=args.force)
+    except backup.BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    engine = open_engine(args)  # a copy from an older version is migrated to this one
+    try:
+        with db.session_scope(engine) as s:
+            audit.record(s, BY, audit.BACKUP, None, f"återställde databasen från {args.file} (OS-användare {_who()})")
+    finally:
+        engine.dispose()
+    print(f"Databasen är återställd från {args.file}.")
+    return 0
+
+
+def _purge(args) -> int:
+    engine = open_engine(args)
+    try:
+        if args.dry_run:
+            with Session(engine) as s:
+                items = retention.due(s)
+            print(f"{len(items)} avslutade ärenden skulle gallras (anonymiseras):")
+            for item in items:
+                print(f"  {item.number}  avslutat {item.closed_on.isoformat()}")
+            return 0
+        with db.session_scope(engine) as s:
+            items = retention.purge(s, BY)
+    finally:
+        engine.dispose()
+    print(f"{len(items)} ärenden gallrades (anonymiserades); statistikfälten finns kvar.")
+    for item in items:
+        print(f"  {item.number}  avslutat {item.closed_on.isoformat()}")
+    return 0

@@ -1,0 +1,524 @@
+"""Import of earlier cases from CSV or Excel: every row is checked first, then all are written or none.
+
+The file format (Swedish headers, any order) is the one `narvaro.exporter` writes, so an export can be
+imported into a fresh database. Only Inkom, Skolform and Huvudman are required. Values from data/
+(school form, provider, sex, closing reason, effect ratings, district) are matched without regard to
+case and surrounding spaces and stored as the canonical label, since the indicators group on labels.
+
+Re-import: the case number is the key. A row whose number already exists in the database is skipped
+(counted as "redan fanns"), never updated: once a case is in the app, the app is where it changes.
+A row without a number is skipped when a case with the same Elev-ID and Inkom exists; a row with
+neither number nor Elev-ID cannot be recognised again, and the report says so.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlmodel import Session, select
+
+from . import audit, auth, cases, clock
+from .config import Config, get_config
+from .models import ASSIGNED, CLOSED, QUEUED, Assignment, Case, School, User
+
+# Header → Case attribute (or a pseudo-field resolved on write). The first eleven are the team's
+# spreadsheet columns; the rest are written by the export so that a round trip keeps every indicator.
+COLUMNS: dict[str, str] = {
+    "Ärendenummer": "number",
+    "Elev-ID": "pupil_code",
+    "Inkom": "received_on",
+    "Avslutad": "closed_on",
+    "Skolform": "school_form",
+    "Huvudman": "provider",
+    "Kön": "sex",
+    "Skola": "school",
+    "Årskurs": "school_year",
+    "Koordinator": "coordinator",
+    "Avslutsorsak": "closure_reason",
+    "Tilldelad": "assigned_on",
+    "Verksamhetsområde": "district",
+    "Frånvaro vid inkomst (%)": "absence_percent_intake",
+    "Närvaro vid avslut (%)": "attendance_at_closing",
+    "Effekt operativa insatser": "effect_operative",
+    "Effekt samordnande insatser": "effect_coordinating",
+}
+REQUIRED = ("Inkom", "Skolform", "Huvudman")
+CASE_SHEET = "Ärenden"
+GENERATED_CODE_PREFIX = "IMP-"
+IMPORT_USER_PREFIX = "import."
+_MAX_LEN = {"number": 20, "pupil_code": 40, "school": 200, "school_year": 10, "coordinator": 120}
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read (not CSV/Excel, no header, a required column missing)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int          # as the user sees it: the header is line 1
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]  # attribute → parsed value (None when empty)
+
+
+@dataclass
+class Report:
+    file_name: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    new: int = 0
+    existing: int = 0
+    existing_numbers: list[str] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)  # rows already in the database
+    new_schools: list[str] = field(default_factory=list)
+    new_coordinators: list[str] = field(default_factory=list)  # "Namn (användarnamn)" once written
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.problems:
+            bad = len({p.line for p in self.problems})
+            return (f"{self.file_name}: {bad} av {self.rows} rader har fel. Ingenting är importerat; "
+                    "rätta raderna och importera filen igen.")
+        done = "importerade" if self.written else "kan importeras"
+        return (f"{self.file_name}: {self.rows} rader, {self.new} nya ärenden {done}, "
+                f"{self.existing} fanns redan (hoppas över).")
+
+    def lines(self) -> list[str]:
+        """The report as text lines (command line and the page's text view)."""
+        out = [self.summary()]
+        out += [f"Rad {p.line}, {p.column}: {p.message}" for p in self.problems]
+        out += [f"Obs: {w}" for w in self.warnings]
+        if self.new_schools:
+            out.append("Nya skolor" + (" (skapade)" if self.written else " (skapas)") + ": "
+                       + ", ".join(self.new_schools))
+        if self.new_coordinators:
+            out.append("Nya koordinatorer utan inloggning" + (" (skapade)" if self.written else " (skapas)")
+                       + ": " + ", ".join(self.new_coordinators))
+        return out
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def is_xlsx(data: bytes, file_name: str) -> bool:
+    return file_name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+
+
+def read_table(data: bytes, file_name: str) -> tuple[list[Any], list[tuple[int, list[Any]]], list[str]]:
+    """(header, [(line, cells)], warnings) from CSV or Excel; blank rows are left out but keep their line."""
+    warnings: list[str] = []
+    if is_xlsx(data, file_name):
+        rows = _xlsx_rows(data)
+    else:
+        rows = _csv_rows(data, warnings)
+    numbered = [(i, list(r)) for i, r in enumerate(rows, start=1)]
+    numbered = [(i, r) for i, r in numbered if any(_cell_text(v) for v in r)]
+    if not numbered:
+        raise FileProblem("Filen är tom: den ska ha en rubrikrad och en rad per ärende.")
+    (head_line, header), body = numbered[0], numbered[1:]
+    if head_line != 1:
+        warnings.append(f"Rubrikraden är rad {head_line}; raderna ovanför är tomma.")
+    return header, body, warnings
+
+
+def _xlsx_rows(data: bytes) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise FileProblem(f"Excelfilen kunde inte läsas ({exc.__class__.__name__}). Spara den som .xlsx och försök igen.") from None
+    try:
+        ws = wb[CASE_SHEET] if CASE_SHEET in wb.sheetnames else wb.worksheets[0]
+        return [tuple(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _csv_rows(data: bytes, warnings: list[str]) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Swedish Excel saves "CSV (semikolonavgränsad)" as Windows-1252, not UTF-8.
+        text = data.decode("cp1252", errors="replace")
+        warnings.append("Filen var inte UTF-8 och lästes som Windows-1252. Kontrollera å, ä och ö i rapporten; "
+                        "spara helst som \"CSV UTF-8\".")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
+    known = {_fold(label): label for label in COLUMNS}
+    index: dict[int, str] = {}
+    warnings: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        name = _cell_text(cell)
+        if not name:
+            continue
+        label = known.get(_fold(name))
+        if label is None:
+            warnings.append(f"Kolumnen \"{name}\" känns inte igen och lästes inte.")
+            continue
+        if label in seen:
+            raise FileProblem(f"Kolumnen \"{label}\" finns två gånger i rubrikraden.")
+        seen[label] = i
+        index[i] = label
+    missing = [c for c in REQUIRED if c not in seen]
+    if missing:
+        raise FileProblem("Rubrikraden (rad 1) saknar " + ", ".join(f"\"{m}\"" for m in missing)
+                          + ". Kolumnerna som krävs är " + ", ".join(REQUIRED) + ".")
+    return index, warnings
+
+
+# --- checking values -----------------------------------------------------------------------------
+
+def _match(value: str, labels: Iterable[str]) -> str | None:
+    wanted = _fold(value)
+    return next((label for label in labels if _fold(label) == wanted), None)
+
+
+def _date(value: Any) -> dt.date | str:
+    """A date, or the Swedish message saying why not."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _cell_text(value)
+    m = _DATE.match(text)
+    if m:
+        try:
+            return dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            pass
+    return f"\"{text}\" är inget datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2024-03-18."
+
+
+def _percent(value: Any) -> float | str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = _cell_text(value).replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            return f"\"{_cell_text(value)}\" är inget tal. Skriv procent som ett tal mellan 0 och 100."
+    if not 0 <= number <= 100:
+        return f"{_cell_text(value)} ligger inte mellan 0 och 100."
+    return number
+
+
+def _allowed(labels: Iterable[str]) -> str:
+    return ", ".join(labels)
+
+
+def check_row(line: int, raw: dict[str, Any], cfg: Config, today: dt.date) -> tuple[Row, list[Problem]]:
+    ref = cfg.reference
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(line, column, message))
+
+    for label in REQUIRED:
+        if not _cell_text(raw.get(label)):
+            bad(label, "värde saknas (kolumnen måste vara ifylld).")
+
+    for label, attr, labels in (
+        ("Skolform", "school_form", ref.school_forms),
+        ("Huvudman", "provider", ref.providers),
+        ("Kön", "sex", ref.sexes),
+        ("Avslutsorsak", "closure_reason", ref.closure_labels),
+        ("Effekt operativa insatser", "effect_operative", ref.effect_ratings),
+        ("Effekt samordnande insatser", "effect_coordinating", ref.effect_ratings),
+    ):
+        text = _cell_text(raw.get(label))
+        values[attr] = None
+        if text:
+            canonical = _match(text, labels)
+            if canonical is None:
+                what = {"Skolform": "okänd skolform", "Huvudman": "okänd huvudman", "Kön": "okänt kön",
+                        "Avslutsorsak": "avslutsorsaken finns inte i data/reference.yaml"}.get(label, "okänt värde")
+                bad(label, f"{what}: \"{text}\". Tillåtna värden: {_allowed(labels)}.")
+            values[attr] = canonical
+
+    district_text = _cell_text(raw.get("Verksamhetsområde"))
+    values["district"] = None
+    if district_text:
+        d = next((d.key for d in ref.districts if _fold(d.key) == _fold(district_text)
+                  or _fold(d.name) == _fold(district_text)), None)
+        if d is None:
+            bad("Verksamhetsområde", f"okänt verksamhetsområde \"{district_text}\". Tillåtna värden: "
+                + _allowed(d.name for d in ref.districts) + ".")
+        values["district"] = d
+
+    for label, attr in (("Inkom", "received_on"), ("Avslutad", "closed_on"), ("Tilldelad", "assigned_on")):
+        values[attr] = None
+        if _cell_text(raw.get(label)) or isinstance(raw.get(label), (dt.date, dt.datetime)):
+            parsed = _date(raw.get(label))
+            if isinstance(parsed, str):
+                bad(label, parsed)
+            elif parsed > today:
+                bad(label, f"{parsed.isoformat()} ligger i framtiden.")
+            else:
+                values[attr] = parsed
+    received, closed, assigned = values["received_on"], values["closed_on"], values["assigned_on"]
+    if received and closed and closed < received:
+        bad("Avslutad", f"avslutad {closed.isoformat()} ligger före inkom {received.isoformat()}.")
+    if received and assigned and assigned < received:
+        bad("Tilldelad", f"tilldelad {assigned.isoformat()} ligger före inkom {received.isoformat()}.")
+    if closed and assigned and assigned > closed:
+        bad("Tilldelad", f"tilldelad {assigned.isoformat()} ligger efter avslutad {closed.isoformat()}.")
+    if values["closure_reason"] and not _cell_text(raw.get("Avslutad")):
+        bad("Avslutsorsak", "avslutsorsak är ifylld men Avslutad saknas. Fyll i avslutsdatum eller töm avslutsorsaken.")
+
+    for label, attr in (("Frånvaro vid inkomst (%)", "absence_percent_intake"),
+                        ("Närvaro vid avslut (%)", "attendance_at_closing")):
+        values[attr] = None
+        if _cell_text(raw.get(label)):
+            parsed = _percent(raw.get(label))
+            if isinstance(parsed, str):
+                bad(label, parsed)
+            else:
+                values[attr] = parsed
+
+    for label, attr in (("Ärendenummer", "number"), ("Elev-ID", "pupil_code"), ("Skola", "school"),
+                        ("Årskurs", "school_year"), ("Koordinator", "coordinator")):
+        text = " ".join(_cell_text(raw.get(label)).split())
+        if attr == "number":
+            text = text.upper()
+        if len(text) > _MAX_LEN[attr]:
+            bad(label, f"högst {_MAX_LEN[attr]} tecken (här {len(text)}).")
+        values[attr] = text or None
+    return Row(line, values), problems
+
+
+def check(session: Session, data: bytes, file_name: str, config: Config | None = None) -> tuple[Report, list[Row]]:
+    """Read and check every row; nothing is written. The report lists each bad row and what the import would do."""
+    cfg = config or get_config()
+    report = Report(file_name=file_name)
+    try:
+        header, body, warnings = read_table(data, file_name)
+        index, header_warnings = _map_header(header)
+    except FileProblem as exc:
+        report.problems.append(Problem(1, "(filen)", str(exc)))
+        return report, []
+    report.warnings += warnings + header_warnings
+    today = clock.today()
+    rows: list[Row] = []
+    first_line: dict[str, int] = {}
+    for line, cells in body:
+        raw = {label: cells[i] if i < len(cells) else None for i, label in index.items()}
+        row, problems = check_row(line, raw, cfg, today)
+        number = row.values["number"]
+        if number:
+            if number in first_line:
+                problems.append(Problem(line, "Ärendenummer",
+                                        f"ärendenumret {number} finns redan på rad {first_line[number]} i filen."))
+            else:
+                first_line[number] = line
+        report.problems += problems
+        rows.append(row)
+    report.rows = len(rows)
+    if report.problems:
+        return report, rows
+
+    existing = _existing_numbers(session, list(first_line))
+    report.existing_numbers = sorted(existing)
+    # Without a case number the pupil code and the received date say whether the row was imported before.
+    unnumbered = [r for r in rows if not r.values["number"]]
+    known = _existing_pupil_days(session, [r for r in unnumbered if r.values["pupil_code"]])
+    report.skipped_lines = [r.line for r in rows if r.values["number"] in existing
+                            or (not r.values["number"] and (r.values["pupil_code"], r.values["received_on"]) in known)]
+    report.existing = len(report.skipped_lines)
+    report.new = report.rows - report.existing
+    skipped = set(report.skipped_lines)
+    todo = [r for r in rows if r.line not in skipped]
+    blind = sum(1 for r in unnumbered if not r.values["pupil_code"])
+    if blind:
+        report.warnings.append(f"{blind} rader saknar både ärendenummer och elev-ID. De får nya nummer och koder; "
+                               "läses filen in igen blir de dubbletter. Importera hellre exporten från Närvaro.")
+    known_schools = {_fold(n) for n in session.exec(select(School.name)).all()}
+    seen: set[str] = set()
+    for r in todo:
+        name = r.values["school"]
+        if name and _fold(name) not in known_schools and _fold(name) not in seen:
+            seen.add(_fold(name))
+            report.new_schools.append(name)
+    seen = set()
+    known_users = _users_by_name(session)
+    for r in todo:
+        name = r.values["coordinator"]
+        if name and _fold(name) not in known_users and _fold(name) not in seen:
+            seen.add(_fold(name))
+            report.new_coordinators.append(name)
+    no_coordinator = sum(1 for r in todo if r.values["assigned_on"] and not r.values["closed_on"]
+                         and not r.values["coordinator"])
+    if no_coordinator:
+        report.warnings.append(f"{no_coordinator} pågående ärenden har tilldelningsdatum men ingen koordinator; "
+                               "de läggs i kön för fördelning.")
+    return report, rows
+
+
+def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(numbers), 500):
+        chunk = numbers[i:i + 500]
+        found.update(session.exec(select(Case.number).where(Case.number.in_(chunk))).all())  # type: ignore[attr-defined]
+    return found
+
+
+def _existing_pupil_days(session: Session, rows: list[Row]) -> set[tuple[str, dt.date]]:
+    codes = sorted({r.values["pupil_code"] for r in rows})
+    found: set[tuple[str, dt.date]] = set()
+    for i in range(0, len(codes), 500):
+        found.update(session.exec(select(Case.pupil_code, Case.received_on)
+                                  .where(Case.pupil_code.in_(codes[i:i + 500]))).all())  # type: ignore[attr-defined]
+    return found
+
+
+def _users_by_name(session: Session) -> dict[str, User]:
+    """Users by folded name and username. Matched in Python: SQLite's lower() leaves å, ä, ö alone."""
+    out: dict[str, User] = {}
+    for user in session.exec(select(User).order_by(User.id.desc())).all():  # type: ignore[union-attr]
+        out[_fold(user.name)] = user
+        out[_fold(user.username)] = user
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def username_for(session: Session, name: str) -> str:
+    """A free username made from a name: 'Åsa Öberg' → 'import.asa.oberg' (then -2, -3 ... if taken)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    stem = re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")[:48] or "koordinator"
+    base = IMPORT_USER_PREFIX + stem
+    candidate, n = base, 2
+    while session.exec(select(User.id).where(User.username == candidate)).first() is not None:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def pupil_code() -> str:
+    """A pseudonymous code for a row without Elev-ID: random, so it says nothing about the pupil."""
+    return GENERATED_CODE_PREFIX + secrets.token_hex(5).upper()
+
+
+def import_file(session: Session, data: bytes, file_name: str, by: str | None, dry_run: bool = False,
+                config: Config | None = None) -> Report:
+    """Check the file and, when every row is right and this is not a dry run, write all new rows.
+
+    The caller commits (or rolls back); nothing is flushed before every row has passed its checks.
+    """
+    cfg = config or get_config()
+    report, rows = check(session, data, file_name, cfg)
+    if not report.ok:
+        if not dry_run:
+            audit.record(session, by, audit.IMPORT, None,
+                         f"avvisad import av {file_name}: {len({p.line for p in report.problems})} rader med fel")
+        return report
+    if dry_run:
+        return report
+
+    skipped = set(report.skipped_lines)
+    todo = [r for r in rows if r.line not in skipped]
+    schools: dict[str, School] = {_fold(s.name): s for s in session.exec(select(School)).all()}
+    known_users = _users_by_name(session)
+    users: dict[str, User] = {}
+    created_users: list[str] = []
+    for row in todo:
+        v = row.values
+        if v["school"] and _fold(v["school"]) not in schools:
+            school = School(name=v["school"], school_form=v["school_form"], provider=v["provider"],
+                            district=v["district"])
+            session.add(school)
+            schools[_fold(v["school"])] = school
+        name = v["coordinator"]
+        if name and _fold(name) not in users:
+            user = known_users.get(_fold(name))
+            if user is None:
+                user = auth.create_user(session, username=username_for(session, name), name=name,
+                                        role="koordinator", password=None, by=by, active=False)
+                created_users.append(f"{name} ({user.username})")
+            users[_fold(name)] = user
+    session.flush()
+
+    # Rows with their own number first, so a generated number never takes one the file names further down.
+    ordered = [r for r in todo if r.values["number"]] + [r for r in todo if not r.values["number"]]
+    for row in ordered:
+        _write_case(session, row, schools, users, by, file_name)
+    report.new_coordinators = created_users
+    report.written = True
+    audit.record(session, by, audit.IMPORT, None,
+                 f"importerade {file_name}: {report.new} nya ärenden, {report.existing} fanns redan"
+                 + (f", nya skolor: {', '.join(report.new_schools)}" if report.new_schools else "")
+                 + (f", nya koordinatorer: {', '.join(created_users)}" if created_users else ""))
+    return report
+
+
+def _write_case(session: Session, row: Row, schools: dict[str, School], users: dict[str, User],
+                by: str | None, file_name: str) -> None:
+    v = row.values
+    school = schools.get(_fold(v["school"])) if v["school"] else None
+    user = users.get(_fold(v["coordinator"])) if v["coordinator"] else None
+    received: dt.date = v["received_on"]
+    fields: dict[str, Any] = {
+        "number": v["number"] or cases.next_case_number(session, received.year),
+        "pupil_code": v["pupil_code"] or pupil_code(),
+        "sex": v["sex"], "school_year": v["school_year"],
+        "school_id": school.id if school else None,
+        "school_form": v["school_form"], "provider": v["provider"],
+        "district": v["district"] or (school.district if school else None),
+        "received_on": received,
+        "absence_percent_intake": v["absence_percent_intake"],
+        "created_by": by, "updated_by": by,
+    }
+    assigned = v["assigned_on"]
+    if v["closed_on"]:
+        fields.update(status=CLOSED, closed_on=v["closed_on"], closure_reason=v["closure_reason"],
+                      assigned_on=assigned, attendance_at_closing=v["attendance_at_closing"],
+                      effect_operative=v["effect_operative"], effect_coordinating=v["effect_coordinating"],
+                      current_step=None, next_meeting_on=None)
+    elif user is not None:
+        assigned = assigned or received
+        fields.update(status=ASSIGNED, assigned_on=assigned, current_step="start", step_started_on=assigned)
+    else:
+        fields.update(status=QUEUED, assigned_on=assigned)
+    case = Case.model_validate(fields)
+    session.add(case)
+    session.flush()
+    if user is not None:
+        on = assigned or received
+        session.add(Assignment(case_id=case.id, user_id=user.id, lead=True, assigned_by=by,
+                               assigned_at=dt.datetime.combine(on, dt.time(9), tzinfo=clock.LOCAL)))
+    cases.add_event(session, case.id, "importerat", f"Ärendet importerades från {file_name} (rad {row.line}).",
+                    by, clock.today())
