@@ -53,8 +53,17 @@ def pg_database():
 
 
 def _truncate_pg(engine) -> None:
+    """Empty every table. A session an earlier test forgot to close would hold its locks forever and make
+    TRUNCATE wait without end, so such leftovers are ended first and the wait is bounded: a leak fails
+    loudly here instead of hanging the whole run."""
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND state LIKE 'idle in transaction%'"))
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

@@ -16,7 +16,8 @@ def case_id(engine, frozen_clock):
 
 
 def test_consent_covers_named_actors_within_its_dates(engine, case_id):
-    assert not consent.has_valid_consent(Session(engine), case_id, "BUP")
+    with Session(engine) as s:
+        assert not consent.has_valid_consent(s, case_id, "BUP")
     with db.session_scope(engine) as s:
         c = consent.add_consent(s, case_id, 1, given_by="Vårdnadshavare 1", actors=["BUP", "Socialtjänst"],
                                 given_on=dt.date(2025, 9, 1), valid_until=dt.date(2026, 2, 28), by="anna")
