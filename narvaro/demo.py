@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from . import audit, auth, cases, clock
 from .config import get_config
-from .models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, Meeting, School, User
+from .models import ACTIVE, ASSIGNED, CLOSED, Assignment, Case, Meeting, School, User
 
 DEMO_PREFIX = "demo."
 
@@ -122,13 +122,12 @@ def fill_cases(session: Session, rng: random.Random, n: int, schools: list[Schoo
         if age < 20 and rng.random() < 0.6:
             continue  # still in the queue
         coordinator = by_district.get(school.district) or rng.choice(coordinators)
-        case.assigned_on = received + dt.timedelta(days=rng.randint(3, 20))
+        assigned_on = received + dt.timedelta(days=rng.randint(3, 20))
+        if assigned_on >= end:
+            continue  # not handed out yet: stays in the queue, with no coordinator
+        case.assigned_on, case.status = assigned_on, ASSIGNED
         session.add(Assignment(case_id=case.id, user_id=coordinator.id, assigned_by=by,
-                               assigned_at=dt.datetime.combine(case.assigned_on, dt.time(9), tzinfo=clock.LOCAL)))
-        case.status = ASSIGNED
-        if case.assigned_on >= end:
-            case.assigned_on, case.status = None, QUEUED
-            continue
+                               assigned_at=dt.datetime.combine(assigned_on, dt.time(9), tzinfo=clock.LOCAL)))
         case.first_rector_contact_on = min(end, case.assigned_on + dt.timedelta(days=rng.randint(1, 7)))
         case.rector_answer = rng.choice(ref.support_kinds)
         case.status, case.current_step = ACTIVE, "steg1"

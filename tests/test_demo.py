@@ -1,12 +1,14 @@
 """Demo data: loads, is clearly fictitious, covers every state, and has no fixed password."""
+import datetime as dt
+import random
 import subprocess
 import sys
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from narvaro import db, demo
-from narvaro.models import Case, School, User
+from narvaro import auth, db, demo
+from narvaro.models import Assignment, Case, School, User
 from tests.conftest import ROOT
 
 
@@ -23,6 +25,23 @@ def test_demo_load_covers_states_and_is_fictitious(engine):
         assert set(states) >= {"queued", "active", "closed"}
         assert all(c.pupil_code.startswith("DEMO-") for c in s.exec(select(Case)).all())
         assert demo.is_demo_database(s)
+
+
+def test_recent_synthetic_cases_in_the_queue_have_no_coordinator(engine):
+    """Cases received in the last weeks partly wait in the queue; those must not count in anyone's caseload."""
+    with db.session_scope(engine) as s:
+        coordinator = auth.create_user(s, username="k1", name="Påhittad K", role="koordinator", password=None,
+                                       by="test", district="vo1")
+        demo.fill_cases(s, random.Random(7), 60, demo.ensure_schools(s), [coordinator], by="test",
+                        end=dt.date(2025, 9, 15), years=0.05)
+    with Session(engine) as s:
+        states = dict(s.exec(select(Case.status, func.count()).group_by(Case.status)).all())
+        queued_with_coordinator = s.exec(select(func.count()).select_from(Assignment).join(
+            Case, Case.id == Assignment.case_id).where(Case.status == "queued")).one()
+        unassigned_in_work = s.exec(select(func.count()).select_from(Case).where(
+            Case.status != "queued", ~Case.id.in_(select(Assignment.case_id)))).one()
+    assert states["queued"] > 10 and states.get("assigned", 0) + states.get("active", 0) > 0
+    assert queued_with_coordinator == 0 and unassigned_in_work == 0
 
 
 def test_cli_init_and_demo(tmp_path):
