@@ -1,0 +1,162 @@
+"""Closing a case (with the facts the yearly indicators need), extending the six-month limit, reopening.
+
+Seed 003: nothing recorded why cases closed, so nobody could say how many pupils returned to school.
+Closing therefore asks for the reason, attendance at closing, the effect of operative and coordinating
+interventions separately, and whether the closing talk took place.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from sqlmodel import col, select
+
+from . import audit, cases, clock
+from .config import get_config
+from .models import ACTIVE, ASSIGNED, CLOSED, Case, StepChange
+from .workflow import REASON_MAX, InputError
+
+REOPEN_ROLES = frozenset({"teamledare"})
+DECISION_MAX = 1000
+# The closure label a follow-up meeting leads to when the rector ends the case for lack of effect.
+RECTOR_CLOSED_LABEL = "Rektor avslutade, ej önskad effekt"
+
+
+def rector_closed_reason() -> str | None:
+    """The closing reason for 'the rector decided to close', if data/reference.yaml has it."""
+    labels = get_config().reference.closure_labels
+    return RECTOR_CLOSED_LABEL if RECTOR_CLOSED_LABEL in labels else None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months; the 31st becomes the month's last day where needed."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def limit_start(case: Case) -> dt.date:
+    return case.first_rector_contact_on or case.assigned_on or case.received_on
+
+
+def case_limit(case: Case) -> dt.date:
+    """The day the case should be done by: six months (rules.case_max_months) from the start, or the extension."""
+    base = add_months(limit_start(case), get_config().process.rules.case_max_months)
+    return max(base, case.extended_until) if case.extended_until else base
+
+
+def days_open(case: Case, today: dt.date | None = None) -> int:
+    end = case.closed_on or today or clock.today()
+    return (end - case.received_on).days
+
+
+def _percent(value: float | None, field: str, required: bool) -> float | None:
+    if value is None:
+        if required:
+            raise InputError(field, "Ange närvaron i procent (0–100).")
+        return None
+    if not 0 <= value <= 100:
+        raise InputError(field, "Närvaron ska vara mellan 0 och 100 procent.")
+    return float(value)
+
+
+def apply_close(session, case: Case, *, reason: str, closed_on: dt.date, attendance: float | None,
+                effect_operative: str | None, effect_coordinating: str | None, closing_talk_held: bool | None,
+                by: str) -> Case:
+    """Set the closing fields on a case the caller has claimed."""
+    case.status = CLOSED
+    case.closed_on = closed_on
+    case.closure_reason = reason
+    case.attendance_at_closing = attendance
+    case.effect_operative = effect_operative
+    case.effect_coordinating = effect_coordinating
+    case.closing_talk_held = closing_talk_held
+    case.current_step = None
+    case.next_meeting_on = None
+    session.add(case)
+    cases.add_event(session, case.id, "avslut", f"Ärendet avslutades: {reason}.", by, closed_on)
+    audit.record(session, by, audit.CLOSE, case.id, reason)
+    return case
+
+
+def close_case(session, case_id: int, expected_version: int, *, reason: str | None, closed_on: dt.date | None,
+               attendance: float | None, effect_operative: str | None, effect_coordinating: str | None,
+               closing_talk_held: bool | None, by: str) -> Case:
+    ref = get_config().reference
+    if reason not in ref.closure_labels:
+        raise InputError("reason", "Välj skäl till avslut.")
+    declined = reason == ref.rector_declined_reason
+    closed_on = closed_on or clock.today()
+    if closed_on > clock.today():
+        raise InputError("closed_on", "Avslutsdatum kan inte ligga i framtiden.")
+    attendance = _percent(attendance, "attendance", required=not declined)
+    for value, field in ((effect_operative, "effect_operative"), (effect_coordinating, "effect_coordinating")):
+        if value is not None and value not in ref.effect_ratings:
+            raise InputError(field, f"Välj effekt ur listan ({', '.join(ref.effect_ratings)}).")
+    if not declined and effect_operative is None and effect_coordinating is None:
+        raise InputError("effect_operative", "Ange effekten av de operativa och/eller de samordnande insatserna.")
+    if not declined and closing_talk_held is None:
+        raise InputError("closing_talk_held", "Ange om avslutningssamtalet med rektor/EHT har hållits.")
+    case = cases.claim(session, case_id, expected_version, by)
+    if closed_on < case.received_on:
+        raise InputError("closed_on", f"Avslutsdatum kan inte vara före att ärendet kom in ({case.received_on}).")
+    if case.status not in (ACTIVE, ASSIGNED):
+        raise InputError("reason", "Bara ett fördelat ärende kan avslutas.")
+    return apply_close(session, case, reason=reason, closed_on=closed_on, attendance=attendance,
+                       effect_operative=effect_operative, effect_coordinating=effect_coordinating,
+                       closing_talk_held=closing_talk_held, by=by)
+
+
+def extend(session, case_id: int, expected_version: int, *, until: dt.date | None, decision: str | None,
+           by: str) -> Case:
+    """Push the six-month limit out by a recorded decision (instead of closing)."""
+    decision = (decision or "").strip()
+    if not decision:
+        raise InputError("decision", "Skriv beslutet: vem som beslutade och varför ärendet förlängs.")
+    if len(decision) > DECISION_MAX:
+        raise InputError("decision", f"Beslutet får vara högst {DECISION_MAX} tecken.")
+    if until is None:
+        raise InputError("until", "Ange till vilket datum ärendet förlängs.")
+    case = cases.claim(session, case_id, expected_version, by)
+    current = case_limit(case)
+    if until <= current:
+        raise InputError("until", f"Det nya datumet måste vara efter nuvarande gräns {current.isoformat()}.")
+    case.extended_until = until
+    session.add(case)
+    cases.add_event(session, case_id, "förlängning", f"Förlängt till {until.isoformat()}. Beslut: {decision}", by)
+    audit.record(session, by, audit.CHANGE, case_id, f"förlängt till {until.isoformat()}")
+    return case
+
+
+def reopen(session, case_id: int, expected_version: int, *, reason: str | None, by: str, role: str) -> Case:
+    """The team leader opens a closed case again; it goes back to the step it was in."""
+    if role not in REOPEN_ROLES:
+        raise PermissionError("Bara teamledaren kan återöppna ett avslutat ärende.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("reopen_reason", "Skriv varför ärendet återöppnas.")
+    if len(reason) > REASON_MAX:
+        raise InputError("reopen_reason", f"Skälet får vara högst {REASON_MAX} tecken.")
+    case = cases.claim(session, case_id, expected_version, by, allow_closed=True)
+    if case.status != CLOSED:
+        raise InputError("reopen_reason", "Ärendet är inte avslutat.")
+    last = session.exec(select(StepChange).where(StepChange.case_id == case_id)
+                        .order_by(col(StepChange.on_date).desc(), col(StepChange.id).desc())).first()
+    steps = get_config().process.steps
+    if last is None:
+        # Closed at Start (the rector said no): the rector is asked again.
+        case.current_step = steps[0].key
+        case.rector_answer = None
+    else:
+        case.current_step = last.to_step
+    was = case.closure_reason
+    case.status = ACTIVE
+    case.step_started_on = clock.today()
+    for name in ("closed_on", "closure_reason", "attendance_at_closing", "effect_operative",
+                 "effect_coordinating", "closing_talk_held"):
+        setattr(case, name, None)
+    session.add(case)
+    cases.add_event(session, case_id, "återöppnat", f"Ärendet återöppnades (var avslutat: {was}). Skäl: {reason}", by)
+    audit.record(session, by, audit.REOPEN, case_id, reason)
+    return case

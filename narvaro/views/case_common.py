@@ -1,0 +1,85 @@
+"""Glue shared by the case page's panels: widget keys, the version the user saw, saving with messages.
+
+Saves run in button callbacks, before the page runs again, so the page then reads the case afresh.
+Every save passes the version read when the page was drawn; a stale one is refused with a message and
+what the user typed stays in the form.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+from sqlmodel import Session
+
+from .. import ui
+from ..cases import CaseNotFound, ClosedCaseError, StaleCaseError
+from ..consent import ConsentError, MissingConsent
+from ..models import ACTIVE, ASSIGNED, CLOSED, QUEUED
+from ..workflow import InputError
+
+FORM = "_form"
+FLASH = "arende_flash"
+QUIET = "arende_quiet"  # set by this page's own callbacks: the rerun they cause is not a new view
+STATUS_LABELS = {QUEUED: "I kö", ASSIGNED: "Tilldelat", ACTIVE: "Pågående", CLOSED: "Avslutat"}
+
+
+def k(case_id: int, name: str) -> str:
+    return f"ar_{case_id}_{name}"
+
+
+def version_key(case_id: int) -> str:
+    return k(case_id, "version")
+
+
+def remember_version(case_id: int, version: int) -> None:
+    st.session_state[version_key(case_id)] = version
+
+
+def quiet() -> None:
+    """on_change for widgets outside forms, so choosing an option does not count as a new view."""
+    st.session_state[QUIET] = True
+
+
+def errors(case_id: int, name: str) -> dict[str, str]:
+    return st.session_state.get(k(case_id, f"{name}_errors")) or {}
+
+
+def show(errs: dict[str, str], field: str) -> None:
+    ui.show_field_errors(errs, field)
+
+
+def show_form_error(errs: dict[str, str]) -> None:
+    if FORM in errs:
+        st.error(errs[FORM], icon=":material/sync_problem:")
+
+
+def save(case_id: int, name: str, action: Callable[[Session, int], object], flash: str | Callable[[], str],
+         clear: tuple[str, ...] = ()) -> bool:
+    """Run one save with the version the user saw; keep the message under `name`, or clear the inputs."""
+    ss = st.session_state
+    ss[QUIET] = True
+    err_key = k(case_id, f"{name}_errors")
+    try:
+        with ui.session() as s:
+            action(s, ss[version_key(case_id)])
+    except (InputError, ConsentError) as exc:
+        ss[err_key] = {exc.field: str(exc)}
+    except MissingConsent as exc:
+        ss[err_key] = {"actor_type": str(exc)}
+    except (StaleCaseError, ClosedCaseError, PermissionError, CaseNotFound) as exc:
+        ss[err_key] = {FORM: str(exc)}
+    else:
+        ss.pop(err_key, None)
+        for key in clear:
+            ss.pop(k(case_id, key), None)
+        ss[FLASH] = flash() if callable(flash) else flash
+        return True
+    return False
+
+
+def value(case_id: int, name: str):
+    return st.session_state.get(k(case_id, name))
+
+
+def text(case_id: int, name: str) -> str:
+    return (st.session_state.get(k(case_id, name)) or "").strip()
