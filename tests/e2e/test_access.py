@@ -1,0 +1,43 @@
+"""In the browser: a wrong password is refused, and a läsare reaches only the aggregated pages."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, login, open_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_wrong_password_is_refused(app_server, new_page):
+    page = new_page(app_server)
+    page.goto("/")
+    page.get_by_label("Användarnamn").fill("e2e.koordinator")
+    page.get_by_label("Lösenord", exact=True).fill(PASSWORD + "x")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text("Fel användarnamn eller lösenord.")).to_be_visible()
+    expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
+    expect(page.get_by_label("Användarnamn")).to_have_value("e2e.koordinator")  # nothing typed is lost
+
+
+def test_lasare_sees_only_aggregates(demo_server, new_page):
+    page = new_page(demo_server)
+    login(page, demo_server, "e2e.lasare")
+    nav = page.get_by_test_id("stSidebarNav")
+    # The link text starts with the material icon's ligature name (e.g. "homeStart"); see docs/accessibility.md.
+    expect(nav.get_by_role("link")).to_have_text([re.compile(r"Start$"), re.compile(r"Indikatorer$"),
+                                                   re.compile(r"Mötesvy$")])
+
+    open_page(page, "indikatorer")
+    expect(page.get_by_role("heading", name="Indikatorer")).to_be_visible()
+    expect(page.get_by_text("Du ser sammanställningar")).to_be_visible()
+    expect(page.get_by_text("<5").first).to_be_visible()  # small cells suppressed
+    body = page.locator("body").inner_text()
+    assert "DEMO-0" not in body and "NK-" not in body  # no pupil code, no case number
+
+    # Hand-typed URLs of case pages do not open them for a läsare.
+    for path in ("arendetavla", "inkommande", "arende?arende=NK-2025-0001"):
+        open_page(page, path)
+        expect(page.get_by_role("heading", name="Närvaro")).to_be_visible()  # sent to the start page
+        body = page.locator("body").inner_text()
+        assert "DEMO-0" not in body and "Elevkod" not in body
