@@ -93,6 +93,11 @@ def _d(value: float | None, basis: int, hide: bool, t: int) -> Any:
     return suppression.derived(value, basis, t) if hide else value
 
 
+def _line(parts: list[int], hide: bool, t: int) -> list[Any]:
+    """Counts that add up to a total shown elsewhere: secondary suppression so none can be subtracted out."""
+    return suppression.counts_in_line(list(parts), t) if hide else list(parts)
+
+
 def _share(part: int, whole: int) -> float | None:
     return indicators.round2(100 * part / whole) if whole else None
 
@@ -115,8 +120,11 @@ def _overview(ind: Indicators, cfg: Config, hide: bool, t: int) -> Table:
 
 
 def _reasons(ind: Indicators, hide: bool, t: int) -> Table:
-    rows = [(reason, _c(n, hide, t), _d(_share(n, ind.closed), min(n, ind.closed), hide, t))
-            for reason, n in ind.closure_reasons.items()]
+    # The parts add up to the closed cases shown in the overview.
+    shown = _line(list(ind.closure_reasons.values()), hide, t)
+    rows = [(reason, c, suppression.HIDDEN_DERIVED if suppression.is_suppressed(c)
+             else _d(_share(n, ind.closed), min(n, ind.closed), hide, t))
+            for (reason, n), c in zip(ind.closure_reasons.items(), shown)]
     df = _frame(rows, ["Avslutsskäl", "Antal", "Andel (%)"])
     share = _d(ind.returned_share, min(ind.returned_to_school, ind.closed), hide, t)
     return Table("avslutsskal", "Avslutsskäl", df, Chart("bar", "Avslutsskäl", ["Antal"], horizontal=True),
@@ -140,8 +148,10 @@ def _case_time(ind: Indicators, hide: bool, t: int) -> Table:
 
 def _effects(ind: Indicators, hide: bool, t: int) -> Table:
     labels = list(dict.fromkeys(list(ind.effect_operative) + list(ind.effect_coordinating)))
-    rows = [(label, _c(ind.effect_operative.get(label, 0), hide, t),
-             _c(ind.effect_coordinating.get(label, 0), hide, t)) for label in labels]
+    # Each column adds up to (about) the closed cases shown in the overview: treat it as a line.
+    operative = _line([ind.effect_operative.get(label, 0) for label in labels], hide, t)
+    coordinating = _line([ind.effect_coordinating.get(label, 0) for label in labels], hide, t)
+    rows = list(zip(labels, operative, coordinating))
     df = _frame(rows, ["Bedömning", "Operativa insatser", "Samordnande insatser"])
     return Table("effekt", "Effekt av insatserna", df,
                  Chart("grouped", "Bedömning", ["Operativa insatser", "Samordnande insatser"]),
@@ -179,9 +189,12 @@ def _statistics(years: list[indicators.YearRow], cfg: Config, hide: bool, t: int
     cols = [f"{p} – {s}" for p in providers for s in sexes]
     rows = []
     for y in years:
-        for g in groups:
-            cells = [y.incoming.get((g, p, s), 0) for p in providers for s in sexes]
-            rows.append([y.year, g] + [_c(n, hide, t) for n in cells] + [_c(sum(cells), hide, t)])
+        cells_by_group = [[y.incoming.get((g, p, s), 0) for p in providers for s in sexes] for g in groups]
+        # Two kinds of line have a shown total: each row (its cells → Totalt) and the year's column of
+        # group totals (→ Inkomna totalt).
+        group_totals = _line([sum(cells) for cells in cells_by_group], hide, t)
+        for g, cells, total in zip(groups, cells_by_group, group_totals):
+            rows.append([y.year, g] + _line(cells, hide, t) + [total])
         rows.append([y.year, "Inkomna totalt"] + [None] * len(cols) + [_c(y.incoming_total, hide, t)])
         rows.append([y.year, "Avslutade ärenden"] + [None] * len(cols) + [_c(y.closed, hide, t)])
         rows.append([y.year, "Genomsnittlig insatstid (mån)"] + [None] * len(cols)
@@ -202,15 +215,20 @@ def _sex_split(rows: list[dict[str, Any]], cfg: Config, hide: bool, t: int) -> T
         counts = {r["kon"]: r["antal"] for r in rows if r["ar"] == year}
         total = sum(counts.values())
         n_girls = counts.get(girls, 0)
-        out.append([year] + [_c(counts.get(s, 0), hide, t) for s in sexes] + [_c(total, hide, t)]
-                   + [_d(_share(n_girls, total), min(n_girls, total), hide, t)])
+        shown = _line([counts.get(s, 0) for s in sexes], hide, t)
+        girls_hidden = suppression.is_suppressed(shown[sexes.index(girls)]) if girls in sexes else True
+        share = suppression.HIDDEN_DERIVED if hide and girls_hidden else _d(
+            _share(n_girls, total), min(n_girls, total), hide, t)
+        out.append([year] + shown + [_c(total, hide, t), share])
     df = _frame(out, ["År"] + sexes + ["Totalt", f"Andel {girls.lower()} (%)"])
     return Table("kon", "Könsfördelning över tid (inkomna ärenden)", df, Chart("grouped", "År", sexes),
                  note="Beslutet 2019: flickor ska ha samma tillgång till stödet.")
 
 
 def _breakdown(ind: Indicators, hide: bool, t: int) -> Table:
-    rows = [(r["skolform"], r["huvudman"], r["kon"], _c(r["count"], hide, t)) for r in ind.incoming_breakdown]
+    # The parts add up to the incoming cases shown in the overview.
+    shown = _line([r["count"] for r in ind.incoming_breakdown], hide, t)
+    rows = [(r["skolform"], r["huvudman"], r["kon"], c) for r, c in zip(ind.incoming_breakdown, shown)]
     df = _frame(rows, ["Skolform", "Huvudman", "Kön", "Antal"])
     df["Grupp"] = df["Skolform"] + ", " + df["Huvudman"] + ", " + df["Kön"]
     return Table("inkomna", "Inkomna ärenden per skolform, huvudman och kön", df,

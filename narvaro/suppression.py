@@ -7,8 +7,10 @@ cases tells each of them the other's value.
 
 `basis` is the smallest count the value is built from (a share of 2 out of 40 reveals the 2).
 
-Only primary suppression: a shown total next to exactly one hidden cell still lets a careful reader
-work that cell out (e.g. a row total in the statistics table).
+A shown total next to hidden cells lets a careful reader subtract: total 12 with visible parts 10 and
+"<5" gives the hidden 2 away. `line` therefore adds secondary suppression for every line whose total
+is published: more cells are hidden until what is hidden sums to at least the threshold, so the reader
+learns only that "these cells together are at least N".
 """
 from __future__ import annotations
 
@@ -39,3 +41,21 @@ def derived(value: float | None, basis: int | None, threshold: int) -> float | s
     if basis is None or basis < threshold:
         return HIDDEN_DERIVED
     return value
+
+
+def line(parts: list[int], threshold: int) -> list[bool]:
+    """Which parts of a line (cells that add up to a shown total) a läsare must not see.
+
+    Primary: every part under the threshold. Secondary: while the hidden parts sum to less than the
+    threshold (so subtracting from the total would reveal them), the smallest visible part is hidden too.
+    """
+    hidden = [p < threshold for p in parts]
+    while any(hidden) and not all(hidden) and sum(p for p, h in zip(parts, hidden) if h) < threshold:
+        smallest = min((p, i) for i, (p, h) in enumerate(zip(parts, hidden)) if not h)[1]
+        hidden[smallest] = True
+    return hidden
+
+
+def counts_in_line(parts: list[int], threshold: int) -> list[int | str]:
+    """The parts of a line with a shown total, as a läsare may see them."""
+    return [marker(threshold) if h else p for p, h in zip(parts, line(parts, threshold))]

@@ -80,3 +80,43 @@ def test_reader_does_not_see_coordinator_names(small_db):
         staff = reports.build(s, Period.year(2024), role="koordinator")
     assert reader.table("belastning").df["Koordinator"].tolist() == ["Koordinator 1"]
     assert staff.table("belastning").df["Koordinator"].tolist() == ["Anna Andersson"]
+
+
+def test_line_hides_more_until_the_hidden_cells_cannot_be_subtracted_out():
+    # 2 alone would follow from the total 19 - 10 - 7: the smallest visible cell goes too.
+    assert suppression.counts_in_line([10, 2, 7], 5) == [10, "<5", "<5"]
+    # Zeros are facts about small groups as well: with 20 visible the reader would know both are 0.
+    assert suppression.counts_in_line([20, 0, 0], 5) == ["<5", "<5", "<5"]
+    # Two hidden cells that together reach the threshold are enough.
+    assert suppression.counts_in_line([30, 3, 4, 12], 5) == [30, "<5", "<5", 12]
+    assert suppression.counts_in_line([30, 12], 5) == [30, 12]
+    assert suppression.counts_in_line([], 5) == []
+
+
+def test_statistics_table_rows_and_group_totals_do_not_give_a_hidden_cell_away():
+    from narvaro.indicators import YearRow
+
+    cfg = get_config()
+    boy, girl = cfg.reference.sexes[:2]
+    municipal, independent = cfg.reference.providers[:2]
+    year = YearRow(2024, {("GRSK", municipal, boy): 10, ("GRSK", municipal, girl): 2,
+                          ("GRSK", independent, boy): 7, ("GYM", municipal, boy): 20,
+                          ("GYM", independent, girl): 3}, incoming_total=42, closed=6, mean_months=4.2)
+    df = reports._statistics([year], cfg, hide=True, t=5).df.set_index("Skolform")
+    cells = [c for c in df.columns if " – " in c]
+    grsk, gym = df.loc["GRSK", cells], df.loc["GYM", cells]
+    assert grsk[f"{municipal} – {boy}"] == 10 and [v for v in grsk if v != "<5"] == [10]
+    assert df.loc["GRSK", "Totalt"] == 19
+    # GYM: 20 and 3 with the total 23 shown: both must go.
+    assert set(gym) == {"<5"} and df.loc["GYM", "Totalt"] == 23
+    assert df.loc["Inkomna totalt", "Totalt"] == 42
+    staff = reports._statistics([year], cfg, hide=False, t=5).df.set_index("Skolform")
+    assert staff.loc["GRSK", f"{municipal} – {girl}"] == 2 and staff.loc["GYM", f"{independent} – {girl}"] == 3
+
+
+def test_reader_closing_reasons_hide_share_with_count(small_db):
+    with Session(small_db) as s:
+        report = reports.build(s, Period.year(2024), (2024, 2024), role="lasare")
+    for _, row in report.table("avslutsskal").df.iterrows():
+        if suppression.is_suppressed(row["Antal"]):
+            assert row["Andel (%)"] in ("–", None)
