@@ -18,14 +18,10 @@ from .workflow import REASON_MAX, InputError
 
 REOPEN_ROLES = frozenset({"teamledare"})
 DECISION_MAX = 1000
-# The closure label a follow-up meeting leads to when the rector ends the case for lack of effect.
-RECTOR_CLOSED_LABEL = "Rektor avslutade, ej önskad effekt"
-
-
 def rector_closed_reason() -> str | None:
-    """The closing reason for 'the rector decided to close', if data/reference.yaml has it."""
-    labels = get_config().reference.closure_labels
-    return RECTOR_CLOSED_LABEL if RECTOR_CLOSED_LABEL in labels else None
+    """The closing reason a follow-up meeting leads to when the rector ends the case for lack of effect
+    (the one marked rector_closed in data/reference.yaml), if there is one."""
+    return get_config().reference.rector_closed_reason
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

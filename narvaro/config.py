@@ -115,6 +115,22 @@ class ClosureReason(_Strict):
     label: str
     returned_to_school: bool = False
     rector_declined: bool = False
+    rector_closed: bool = False  # the rector ended the case at a follow-up meeting for lack of effect
+
+
+class ConsentStatus(_Strict):
+    label: str
+    given: bool = False  # meets the request's consent prerequisite
+
+
+class Performer(_Strict):
+    label: str
+    other_actor: bool = False  # the actor must then be named
+
+
+class InterventionStatus(_Strict):
+    label: str
+    open: bool = False  # still planned or going on: shown on the meeting agenda
 
 
 class District(_Strict):
@@ -142,6 +158,11 @@ class Reference(_Strict):
     effect_ratings: list[str] = Field(min_length=1)
     districts: list[District] = Field(min_length=1)
     teams: list[District] = Field(min_length=1)
+    consent_statuses: list[ConsentStatus] = Field(min_length=1)
+    intervention_performers: list[Performer] = Field(min_length=1)
+    intervention_statuses: list[InterventionStatus] = Field(min_length=1)
+    # The rows of the evaluation's statistics table: group name -> the school forms counted in it.
+    statistics_groups: dict[str, list[str]] = Field(min_length=1)
 
     _check = field_validator(
         "school_forms", "providers", "sexes", "ways_in", "support_kinds", "actor_types",
@@ -154,7 +175,53 @@ class Reference(_Strict):
             raise ValueError("exakt ett avslutsskäl ska ha returned_to_school: true")
         _no_duplicates([r.label for r in self.closure_reasons])
         _no_duplicates([d.key for d in self.districts])
+        if sum(r.rector_closed for r in self.closure_reasons) > 1:
+            raise ValueError("högst ett avslutsskäl kan ha rector_closed: true")
+        if sum(c.given for c in self.consent_statuses) != 1:
+            raise ValueError("exakt ett läge i consent_statuses ska ha given: true")
+        _no_duplicates([c.label for c in self.consent_statuses])
+        if sum(p.other_actor for p in self.intervention_performers) > 1:
+            raise ValueError("högst en utförare i intervention_performers kan ha other_actor: true")
+        _no_duplicates([p.label for p in self.intervention_performers])
+        _no_duplicates([x.label for x in self.intervention_statuses])
+        grouped = [form for forms in self.statistics_groups.values() for form in forms]
+        unknown = sorted(set(grouped) - set(self.school_forms))
+        if unknown:
+            raise ValueError(f"statistics_groups nämner skolformen {unknown[0]!r} som inte finns i school_forms")
+        _no_duplicates(grouped)
         return self
+
+    @property
+    def consent_labels(self) -> list[str]:
+        return [c.label for c in self.consent_statuses]
+
+    @property
+    def consent_given(self) -> str:
+        return next(c.label for c in self.consent_statuses if c.given)
+
+    @property
+    def rector_closed_reason(self) -> str | None:
+        return next((r.label for r in self.closure_reasons if r.rector_closed), None)
+
+    @property
+    def performer_labels(self) -> list[str]:
+        return [p.label for p in self.intervention_performers]
+
+    @property
+    def other_actor_performer(self) -> str | None:
+        return next((p.label for p in self.intervention_performers if p.other_actor), None)
+
+    @property
+    def intervention_status_labels(self) -> list[str]:
+        return [x.label for x in self.intervention_statuses]
+
+    @property
+    def open_intervention_statuses(self) -> list[str]:
+        return [x.label for x in self.intervention_statuses if x.open]
+
+    def statistics_group(self, school_form: str) -> str:
+        """The statistics-table row a school form counts in (its own name if no group lists it)."""
+        return next((g for g, forms in self.statistics_groups.items() if school_form in forms), school_form)
 
     @property
     def closure_labels(self) -> list[str]:

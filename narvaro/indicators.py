@@ -32,7 +32,6 @@ from .models import Assignment, Case, User
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 UNSTATED = "Ej angivet"
-FORM_GROUPS = ("GRSK", "GYM")
 
 
 @dataclass(frozen=True)
@@ -118,14 +117,9 @@ def months(days: float | None) -> float | None:
     return None if days is None else round2(float(days) / DAYS_PER_MONTH)
 
 
-def form_group(school_form: str) -> str:
-    """The evaluation's rows: GRSK for (anpassad) grundskola, GYM for (anpassad) gymnasieskola."""
-    low = school_form.lower()
-    if "gymnasie" in low:
-        return "GYM"
-    if "grundskola" in low:
-        return "GRSK"
-    return school_form
+def form_group(school_form: str, config: Config | None = None) -> str:
+    """The evaluation's row a school form counts in (statistics_groups in data/reference.yaml)."""
+    return (config or get_config()).reference.statistics_group(school_form)
 
 
 # --- SQL building blocks ---------------------------------------------------------------------

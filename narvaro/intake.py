@@ -17,10 +17,6 @@ from .cases import create_case
 from .config import get_config
 from .models import CLOSED, Case, School
 
-# Consent is registered centrally (PRN/DHS); the intake only notes where it stands.
-CONSENT_GIVEN = "Inhämtat"
-CONSENT_STATUSES = (CONSENT_GIVEN, "Begärt, ej inkommet", "Ej begärt")
-
 REQUIRED = {
     "pupil_code": "Ange elevkod eller initialer.",
     "way_in": "Välj hur ärendet kom in.",
@@ -177,7 +173,8 @@ def validate(form: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], dict
     clean["school_interventions_started"] = bool(form.get("school_interventions_started"))
     clean["registered_in_municipality"] = bool(form.get("registered_in_municipality"))
     consent = _text(form.get("consent_status")) or None
-    if consent is not None and consent not in CONSENT_STATUSES:
+    # Consent is registered centrally (PRN/DHS); the intake only notes where it stands (data/reference.yaml).
+    if consent is not None and consent not in get_config().reference.consent_labels:
         errors["consent_status"] = "Välj samtyckesläge i listan."
     clean["consent_status"] = consent
     return clean, errors
@@ -189,7 +186,7 @@ def missing_prerequisites(clean: dict[str, Any]) -> list[str]:
     for field, text in MISSING_TEXTS.items():
         value = clean.get(field)
         if field == "consent_status":
-            if value != CONSENT_GIVEN:
+            if value != get_config().reference.consent_given:
                 missing.append(text)
         elif not value:
             missing.append(text)

@@ -27,10 +27,6 @@ from .models import CLOSED, Case, CaseIntervention, EffectRating, Meeting
 
 KINDS = ("samordnande", "operativa")
 KIND_LABELS = {"samordnande": "Samordnande", "operativa": "Operativa"}
-STATUSES = ("planerad", "pågående", "genomförd", "avbruten")
-# Who carries an intervention out (the issue's list); an external actor is named from reference.actor_types.
-PERFORMERS = ("Koordinator", "Skolan", "EHT", "Annan aktör")
-OTHER_ACTOR = "Annan aktör"
 PROMOTER_ROLES = frozenset({"teamledare"})
 
 NAME_MAX = 200
@@ -82,7 +78,7 @@ def _intervention_on_case(session: Session, case_id: int, ci_id: int) -> CaseInt
 def add_intervention(session: Session, case_id: int, expected_version: int, *, by: str, kind: str | None = None,
                      intervention_key: str | None = None, name: str | None = None, performed_by: str | None,
                      actor_type: str | None = None, start_on: dt.date | None = None, plan: str | None = None,
-                     status: str = "planerad") -> CaseIntervention:
+                     status: str | None = None) -> CaseIntervention:
     """Put an intervention on the case: one from the exempellista (`intervention_key`) or a custom one (`name`, `kind`).
 
     A coordinating intervention that involves an external actor is refused (consent.MissingConsent)
@@ -103,18 +99,21 @@ def add_intervention(session: Session, case_id: int, expected_version: int, *, b
             raise InterventionError("name", f"Namnet får vara högst {NAME_MAX} tecken.")
         if kind not in KINDS:
             raise InterventionError("kind", "Välj om insatsen är samordnande eller operativ.")
-    if performed_by not in PERFORMERS:
-        raise InterventionError("performed_by", f"Välj vem som utför insatsen ({', '.join(PERFORMERS)}).")
+    # Who carries it out and its statuses are lists in data/reference.yaml; the first status is the default.
+    performers, statuses = ref.performer_labels, ref.intervention_status_labels
+    status = status or statuses[0]
+    if performed_by not in performers:
+        raise InterventionError("performed_by", f"Välj vem som utför insatsen ({', '.join(performers)}).")
     actor_type = actor_type or None
     if actor_type is not None and actor_type not in ref.actor_types:
         raise InterventionError("actor_type", f"Okänd aktör: {actor_type}.")
-    if performed_by == OTHER_ACTOR and actor_type is None:
+    if performed_by == ref.other_actor_performer and actor_type is None:
         raise InterventionError("actor_type", "Välj vilken aktör som utför insatsen.")
     plan = (plan or "").strip() or None
     if plan is not None and len(plan) > PLAN_MAX:
         raise InterventionError("plan", f"Frekvens eller plan får vara högst {PLAN_MAX} tecken.")
-    if status not in STATUSES:
-        raise InterventionError("status", f"Välj en status ({', '.join(STATUSES)}).")
+    if status not in statuses:
+        raise InterventionError("status", f"Välj en status ({', '.join(statuses)}).")
 
     if kind == "samordnande" and actor_type is not None:
         # Checked before the case is claimed, so a refusal changes nothing.
@@ -139,8 +138,9 @@ def add_intervention(session: Session, case_id: int, expected_version: int, *, b
 
 def update_status(session: Session, case_id: int, expected_version: int, ci_id: int, status: str,
                   by: str) -> CaseIntervention:
-    if status not in STATUSES:
-        raise InterventionError("status", f"Välj en status ({', '.join(STATUSES)}).")
+    statuses = get_config().reference.intervention_status_labels
+    if status not in statuses:
+        raise InterventionError("status", f"Välj en status ({', '.join(statuses)}).")
     ci = _intervention_on_case(session, case_id, ci_id)
     if ci.status == status:
         raise InterventionError("status", f"Insatsen har redan status {status}.")

@@ -251,7 +251,7 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
              f"Mål: {cfg.process.goal}", "", "Deltagare:", "", ""]
     last = last_follow_up(session, case.id)
     ongoing = session.exec(select(CaseIntervention).where(
-        CaseIntervention.case_id == case.id, CaseIntervention.status.in_(("planerad", "pågående")))  # type: ignore[attr-defined]
+        CaseIntervention.case_id == case.id, CaseIntervention.status.in_(cfg.reference.open_intervention_statuses))  # type: ignore[attr-defined]
         .order_by(col(CaseIntervention.id))).all()
     tasks = open_tasks(session, case.id)
     if kind == FOLLOW_UP:

@@ -184,8 +184,8 @@ def _statistics(years: list[indicators.YearRow], cfg: Config, hide: bool, t: int
     sexes = _sexes(cfg, present)
     providers = list(cfg.reference.providers)
     providers += sorted({k[1] for y in years for k in y.incoming} - set(providers))
-    groups = list(indicators.FORM_GROUPS) + sorted({k[0] for y in years for k in y.incoming}
-                                                  - set(indicators.FORM_GROUPS))
+    named = list(cfg.reference.statistics_groups)
+    groups = named + sorted({k[0] for y in years for k in y.incoming} - set(named))
     cols = [f"{p} – {s}" for p in providers for s in sexes]
     rows = []
     for y in years:

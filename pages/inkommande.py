@@ -166,7 +166,7 @@ with st.form("in_form"):
         ui.show_field_errors(errors, "reported_on")
     st.checkbox("Skolan har påbörjat egna insatser", key="in_school_interventions_started")
     st.checkbox("Eleven är folkbokförd i kommunen", key="in_registered_in_municipality")
-    st.selectbox("Samtycke", intake.CONSENT_STATUSES, index=None, placeholder="Välj", key="in_consent_status")
+    st.selectbox("Samtycke", ref.consent_labels, index=None, placeholder="Välj", key="in_consent_status")
     ui.show_field_errors(errors, "consent_status")
 
     st.form_submit_button("Registrera ärende", key="in_submit", on_click=_save, type="primary")

@@ -91,3 +91,25 @@ def test_app_stops_with_the_message_on_a_broken_file(data_copy, app_env, monkeyp
     finally:
         monkeypatch.delenv("NARVARO_DATA_DIR")
         reload_config()
+
+
+def test_lists_that_steer_rules_are_data_and_checked(data_copy):
+    """Consent prerequisite, who performs an intervention, its statuses, the statistics rows: all in data/."""
+    ref = load_config(data_copy).reference
+    assert ref.consent_given == "Inhämtat" and ref.other_actor_performer == "Annan aktör"
+    assert ref.open_intervention_statuses == ["planerad", "pågående"]
+    assert [ref.statistics_group(f) for f in ref.school_forms] == ["GRSK", "GYM", "GRSK", "GYM"]
+    assert ref.rector_closed_reason == "Rektor avslutade, ej önskad effekt"
+
+    path = data_copy / "reference.yaml"
+    original = path.read_text(encoding="utf-8")
+    for old, new, expected in [
+        ("{label: Inhämtat, given: true}", "{label: Inhämtat}", "consent_statuses"),
+        ("GYM: [Gymnasieskola, Anpassad gymnasieskola]", "GYM: [Gymnasieskola, Folkhögskola]", "Folkhögskola"),
+    ]:
+        path.write_text(original.replace(old, new), encoding="utf-8")
+        with pytest.raises(ConfigError, match=expected):
+            load_config(data_copy)
+    # A municipality that renames a status gets it everywhere, without code changes.
+    path.write_text(original.replace("{label: pågående, open: true}", "{label: pågår, open: true}"), encoding="utf-8")
+    assert load_config(data_copy).reference.open_intervention_statuses == ["planerad", "pågår"]

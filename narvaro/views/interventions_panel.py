@@ -13,7 +13,7 @@ import streamlit as st
 from .. import interventions, ui
 from ..cases import ClosedCaseError, StaleCaseError
 from ..consent import MissingConsent
-from ..interventions import KIND_LABELS, KINDS, OTHER_ACTOR, PERFORMERS, STATUSES, InterventionError
+from ..interventions import KIND_LABELS, KINDS, InterventionError
 from ..models import Case, CaseIntervention, Meeting
 
 OWN = "__egen__"
@@ -61,7 +61,7 @@ def _add(case_id: int, version: int, username: str) -> None:
     own = pick == OWN
     fields: dict[str, Any] = dict(
         by=username, performed_by=ss.get(k("performer")), actor_type=ss.get(k("actor")),
-        start_on=ss.get(k("start")), plan=ss.get(k("plan")), status=ss.get(k("status")) or "planerad",
+        start_on=ss.get(k("start")), plan=ss.get(k("plan")), status=ss.get(k("status")),
     )
     if own:
         fields.update(name=ss.get(k("name")), kind=ss.get(k("kind")))
@@ -131,7 +131,8 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
         left, right = st.columns(2)
         with left, st.form(_k(case.id, f"status_form_{ci.id}"), border=False):
             errors = _errors(_k(case.id, f"status_errors_{ci.id}"))
-            st.selectbox("Status", STATUSES, index=STATUSES.index(ci.status) if ci.status in STATUSES else 0,
+            statuses = ui.config().reference.intervention_status_labels
+            st.selectbox("Status", statuses, index=statuses.index(ci.status) if ci.status in statuses else 0,
                          key=_k(case.id, f"status_{ci.id}"))
             ui.show_field_errors(errors, "status")
             _show_form_error(errors)
@@ -180,11 +181,12 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
             st.text_input("Namn på egen insats", key=k("name"), max_chars=interventions.NAME_MAX)
             ui.show_field_errors(errors, "name")
             ui.show_field_errors(errors, "kind")
-        st.selectbox("Utförs av", PERFORMERS, key=k("performer"))
+        ref = ui.config().reference
+        st.selectbox("Utförs av", ref.performer_labels, key=k("performer"))
         ui.show_field_errors(errors, "performed_by")
-        st.selectbox("Extern aktör", [None, *ui.config().reference.actor_types], key=k("actor"),
+        st.selectbox("Extern aktör", [None, *ref.actor_types], key=k("actor"),
                      format_func=lambda a: "Ingen extern aktör" if a is None else a,
-                     help=f"Välj aktör om insatsen görs med eller av en annan aktör (krävs för {OTHER_ACTOR}). "
+                     help=f"Välj aktör om insatsen görs med eller av en annan aktör (krävs för {ref.other_actor_performer}). "
                           "Samordnande insatser med en extern aktör kräver giltigt samtycke.")
         if "actor_type" in errors:
             st.error(errors["actor_type"], icon=":material/block:")
@@ -192,7 +194,7 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
         st.text_input("Frekvens eller plan", key=k("plan"), placeholder="t.ex. SMS varje morgon",
                       max_chars=interventions.PLAN_MAX)
         ui.show_field_errors(errors, "plan")
-        st.selectbox("Status", STATUSES, key=k("status"))
+        st.selectbox("Status", ref.intervention_status_labels, key=k("status"))
         ui.show_field_errors(errors, "status")
         _show_form_error(errors)
         st.form_submit_button("Lägg till insats", key=k("add"), type="primary",
