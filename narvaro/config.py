@@ -310,7 +310,8 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _load_file(path: Path, model: type[BaseModel]) -> BaseModel:
+def load_file(path: Path, model: type[BaseModel]) -> BaseModel:
+    """One data file validated against its model; a ConfigError names the file, line and key."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -339,7 +340,7 @@ def _load_file(path: Path, model: type[BaseModel]) -> BaseModel:
 
 def load_config(data_dir: Path | str | None = None) -> Config:
     data_dir = Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)
-    parts = {name: _load_file(data_dir / f"{name}.yaml", model) for name, model in _FILES.items()}
+    parts = {name: load_file(data_dir / f"{name}.yaml", model) for name, model in _FILES.items()}
     return Config(data_dir=data_dir, **parts)
 
 

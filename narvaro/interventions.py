@@ -363,7 +363,7 @@ def promote(session: Session, *, name: str, kind: str, description: str, by: str
                 fh.write(_dump(_header(text), data))
                 fh.flush()
                 os.fsync(fh.fileno())
-            checked = config._load_file(tmp, config.Interventions)
+            checked = config.load_file(tmp, config.Interventions)
             if checked.model_dump() != {k: data[k] for k in KINDS}:
                 raise config.ConfigError(f"{target}: den nya filen läses inte tillbaka som den skrevs")
             os.replace(tmp, target)
