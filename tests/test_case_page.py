@@ -1,11 +1,13 @@
-"""The case page through AppTest: whole cases walked from intake to each kind of closing."""
+"""The case page through AppTest: whole cases walked from intake to each kind of closing.
+
+The first walk starts on the intake page and the board's hand-out; the others start from a handed-out case."""
 import datetime as dt
 
 from sqlmodel import Session, select
 
 from narvaro import audit, auth, cases, db, ui
-from narvaro.models import ACTIVE, CLOSED, CaseIntervention, Meeting
-from tests.conftest import ROOT, add_user, text_of
+from narvaro.models import ACTIVE, CLOSED, Case, CaseIntervention, Meeting
+from tests.conftest import ROOT, add_user, page_as, text_of
 from tests.test_workflow import FIELDS, hand_out
 
 D = dt.date
@@ -45,10 +47,34 @@ def click(at, key):
     return at
 
 
+def intake_and_hand_out(url: str, frozen_clock, coordinator: str) -> tuple:
+    """The request comes in through the intake page and the team leader hands it out on the board."""
+    from tests.test_pages_intake_board import GOOD, _board, _fill, _submit
+
+    add_user(url, "chef", "teamledare")
+    frozen_clock(D(2025, 8, 18))
+    at = page_as(url, "chef", "pages/inkommande.py")
+    _fill(at, **{**GOOD, "pupil_code": "EX-7", "sex": "Flicka", "received_on": D(2025, 8, 18),
+                 "investigated_on": D(2025, 8, 1), "reported_on": D(2025, 8, 15)})
+    _submit(at)
+    assert not at.error and not at.exception
+    frozen_clock(D(2025, 8, 20))
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        case = s.exec(select(Case)).one()
+        coordinator_id = auth.get_user(s, coordinator).id
+    board = _board(url, "chef")
+    assert board.selectbox(key="ho_case").value == case.id
+    board.multiselect(key=f"ho_users_{case.id}").set_value([coordinator_id])
+    board.button(key="ho_assign").click().run()
+    assert f"{case.number} är fördelat till {coordinator.title()}." in [m.value for m in board.success]
+    return engine, case.id, case.number
+
+
 def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, frozen_clock):
-    add_user(app_env, "anna", "koordinator")
+    add_user(app_env, "anna", "koordinator", district="vo1")
+    engine, cid, number = intake_and_hand_out(app_env, frozen_clock, "anna")
     frozen_clock(D(2025, 8, 25))
-    engine, cid, number = new_case(app_env)
     k = lambda name: f"ar_{cid}_{name}"  # noqa: E731
     at = open_page(app_env, "anna", number)
     assert not at.exception
