@@ -1,7 +1,7 @@
 """Närvaro: entry point. Validates the process files, migrates the database, logs in, builds the menu per role."""
 import streamlit as st
 
-from narvaro import db, permissions, ui
+from narvaro import db, permissions, settings, ui
 from narvaro.config import ConfigError
 
 st.set_page_config(page_title="Närvaro", page_icon=":material/school:", layout="wide")
@@ -21,7 +21,11 @@ if not db.has_users(engine):
 
 from narvaro import login_flow  # noqa: E402  (imports streamlit-authenticator only when needed)
 
-user, authenticator = login_flow.authenticate()
+try:
+    user, authenticator = login_flow.authenticate()
+except settings.SettingsError as exc:
+    st.error(f"Närvaro kan inte starta: {exc}")
+    st.stop()
 if user is None:
     st.stop()
 

@@ -28,7 +28,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(database_url: str, cookie_key: str = "e2e-cookie-key-not-secret", **extra: str) -> dict[str, str]:
+def app_env(database_url: str, cookie_key: str = "e2e-cookie-key-not-secret-only-for-local-tests", **extra: str) -> dict[str, str]:
     """The environment for the app and its command line: one database, a fixed cookie key, no login delay."""
     env = dict(os.environ)
     env.update(NARVARO_DATABASE_URL=database_url, NARVARO_COOKIE_KEY=cookie_key, NARVARO_LOGIN_SLEEP="0",

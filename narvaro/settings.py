@@ -8,6 +8,11 @@ from pathlib import Path
 from .db import ROOT
 
 KEY_FILE = ROOT / "var" / "cookie_key"
+MIN_KEY_LENGTH = 32  # the login cookie is an HMAC-SHA256 token: a shorter key can be guessed offline
+
+
+class SettingsError(RuntimeError):
+    """A deployment setting that must be fixed before the app may start."""
 
 
 def _secret(name: str) -> str | None:
@@ -30,6 +35,11 @@ def cookie_key() -> str:
     """
     key = _secret("cookie_key")
     if key:
+        if len(key) < MIN_KEY_LENGTH:
+            raise SettingsError(
+                f"Nyckeln för inloggningscookien (NARVARO_COOKIE_KEY eller cookie_key i secrets) är för kort: "
+                f"minst {MIN_KEY_LENGTH} tecken. Skapa en med: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return key
     if KEY_FILE.exists():
         return KEY_FILE.read_text().strip()

@@ -155,7 +155,7 @@ def test_app_runs_the_same_on_postgresql(pg_database, monkeypatch):
     engine = db.make_engine(pg_database)
     _truncate_pg(engine)
     monkeypatch.setenv("NARVARO_DATABASE_URL", pg_database)
-    monkeypatch.setenv("NARVARO_COOKIE_KEY", "test-only-key-pg")
+    monkeypatch.setenv("NARVARO_COOKIE_KEY", "test-only-key-pg-" + "x" * 32)
     add_user(pg_database, "chefen", "admin")
     at = make_app().run()
     _login(at, "chefen", TEST_PASSWORD)
@@ -166,3 +166,12 @@ def test_app_runs_the_same_on_postgresql(pg_database, monkeypatch):
     with Session(engine) as s:
         assert [e.action for e in s.exec(select(AuditEntry)).all()][-1] == "inloggning"
     engine.dispose()
+
+
+def test_a_short_cookie_key_stops_the_app_with_a_clear_message(app_env, monkeypatch):
+    add_user(app_env, "anna", "koordinator")
+    monkeypatch.setenv("NARVARO_COOKIE_KEY", "kort-nyckel")
+    at = make_app().run()
+    assert not at.exception
+    assert "Nyckeln för inloggningscookien" in at.error[0].value and "minst 32 tecken" in at.error[0].value
+    assert not at.text_input  # no login form on a badly configured server
