@@ -55,7 +55,7 @@ st.query_params["ar"] = str(year)
 
 table = report.table(st.session_state["mv_indicator"])
 position = f"{keys.index(table.key) + 1} av {len(keys)}"
-st.markdown(f"<div class='mv-title'>{html.escape(table.title)}</div>"
+st.markdown(f"<h1 class='mv-title'>{html.escape(table.title)}</h1>"
             f"<div class='mv-note'>{period.label} · {position}</div>",
             unsafe_allow_html=True)
 if report.suppressed:

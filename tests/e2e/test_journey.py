@@ -140,6 +140,7 @@ def test_journey(app_server, new_page):
     go_to(page, "Mötesvy")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("Inkomna ärenden")).to_be_visible()
+    expect(main.get_by_role("heading", level=1)).to_have_text("Översikt")  # screen readers can jump to it
     figures = main.locator(".mv-figure").all_inner_texts()
     labels = main.locator(".mv-label").all_inner_texts()
     shown = dict(zip(labels, figures))
