@@ -154,7 +154,8 @@ def text_of(at) -> str:
     return "\n".join(parts)
 
 
-TEST_PASSWORD = "Testlosen123"
+# Made per run: no password, not even a test one, is written in the repository.
+TEST_PASSWORD = "Tt1-" + uuid.uuid4().hex
 
 
 def add_user(url: str, username: str, role: str, district: str | None = None, password: str = TEST_PASSWORD):
