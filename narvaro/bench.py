@@ -39,6 +39,7 @@ BROWSER_PAGES = ("board", "dashboard")
 CONTENT = {"meeting_view": '[data-testid="stPlotlyChart"] .main-svg',
            "dashboard": '[data-testid="stPlotlyChart"] .main-svg'}
 BARE_SCRIPT = 'import streamlit as st\n\nst.title("Tom sida")\n'
+WAIT_MS = 120_000  # a generous bound: a page that needs this long is a finding, not a hang
 
 
 @dataclass
@@ -244,16 +245,25 @@ _RERUN_PROBE = """() => {
 }"""
 
 
-async def _session(browser, base: str, user: BenchUser, path: str):
+async def _session(browser, base: str, user: BenchUser, path: str, log_dir: Path):
     context = await browser.new_context()
     page = await context.new_page()
+    try:
+        return await _open_session(page, base, user, path)
+    except Exception:
+        # What the browser saw is the quickest way to the cause (a login refused, an error on the page).
+        await page.screenshot(path=str(log_dir / f"load-failure-{uuid.uuid4().hex[:6]}.png"), full_page=True)
+        raise
+
+
+async def _open_session(page, base: str, user: BenchUser, path: str):
     await page.goto(base + "/")
-    await page.get_by_label("Användarnamn").fill(user.username, timeout=120_000)
+    await page.get_by_label("Användarnamn").fill(user.username, timeout=WAIT_MS)
     await page.get_by_label("Lösenord", exact=True).fill(user.password)
     await page.get_by_role("button", name="Logga in").click()
-    await page.get_by_role("button", name="Logga ut").wait_for(timeout=120_000)
+    await page.get_by_role("button", name="Logga ut").wait_for(timeout=WAIT_MS)
     await page.goto(f"{base}/{path}")
-    await page.wait_for_selector(appserver.READY, timeout=120_000)
+    await page.wait_for_selector(appserver.READY, timeout=WAIT_MS)
     await page.evaluate(_RERUN_PROBE)
     return page
 
@@ -264,18 +274,19 @@ async def _reruns(page, count: int, think: float, rng: random.Random) -> list[fl
         await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         await page.locator('[data-testid="stMain"] h1').first.click()  # focus the page, not a field
         await page.keyboard.press("r")
-        await page.wait_for_function(f"() => window.__rr.times.length > {i}", timeout=120_000)
+        await page.wait_for_function(f"() => window.__rr.times.length > {i}", timeout=WAIT_MS)
     return await page.evaluate("() => window.__rr.times")
 
 
-async def _load(base: str, user: BenchUser, sessions: int, reruns: int, think: float, path: str) -> dict:
+async def _load(base: str, user: BenchUser, sessions: int, reruns: int, think: float, path: str,
+                log_dir: Path) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=appserver.CHROMIUM, args=appserver.CHROMIUM_ARGS)
-        single_page = await _session(browser, base, user, path)
+        single_page = await _session(browser, base, user, path, log_dir)
         single = await _reruns(single_page, reruns, think, random.Random(1))
-        pages = [single_page] + [await _session(browser, base, user, path) for _ in range(sessions - 1)]
+        pages = [single_page] + [await _session(browser, base, user, path, log_dir) for _ in range(sessions - 1)]
         for pg in pages:
             await pg.evaluate("() => { window.__rr.times = []; }")
         results = await asyncio.gather(*[_reruns(pg, reruns, think, random.Random(i)) for i, pg in enumerate(pages)])
@@ -289,9 +300,9 @@ async def _load(base: str, user: BenchUser, sessions: int, reruns: int, think: f
 
 
 def load_test(url: str, users: dict[str, BenchUser], log_dir: Path, sessions: int = 20, reruns: int = 8,
-              think: float = 2.0, path: str = "arendetavla") -> dict:
+              think: float = 10.0, path: str = "arendetavla") -> dict:
     with appserver.AppServer(url, log_dir / f"load-{uuid.uuid4().hex[:6]}.log") as server:
-        return asyncio.run(_load(server.url, users["koordinator"], sessions, reruns, think, path))
+        return asyncio.run(_load(server.url, users["koordinator"], sessions, reruns, think, path, log_dir))
 
 
 def _pg_database(admin_url: str):
@@ -313,13 +324,29 @@ def _pg_database(admin_url: str):
 # --- the whole run ------------------------------------------------------------------------------------------
 
 def run(sizes: list[int], repeats: int = 5, browser: bool = True, load: bool = False, load_cases: int = 1000,
-        pg_admin_url: str | None = None, sessions: int = 20, think: float = 2.0, out_dir: Path | None = None,
+        pg_admin_url: str | None = None, sessions: int = 20, think: float = 10.0, out_dir: Path | None = None,
         progress=print) -> dict:
     out_dir = Path(out_dir or db.ROOT / "bench-results")
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="narvaro-bench-"))
     results: dict = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     "machine": {"cpus": os.cpu_count()}, "sizes": {}, "repeats": repeats}
+                     "machine": {"cpus": os.cpu_count()}, "sizes": {}, "repeats": repeats, "work_dir": str(work)}
+
+    def save() -> Path:
+        # After every stage, so a failure late in a long run keeps what was measured before it.
+        results["verdict"] = verdict(results)
+        name = out_dir / f"bench-{results['started'].replace(':', '').replace('+0000', '')}.json"
+        for path in (name, out_dir / "latest.json"):
+            path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        return name
+
+    def measure_load(backend: str, url: str) -> None:
+        users, _ = build_database(url, load_cases)
+        try:
+            results["load"][backend] = load_test(url, users, work, sessions, think=think)
+        except Exception as exc:  # a failed load run is a result too; the screenshot is in work_dir
+            results["load"][backend] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
     bare_url = None
     bare_server = None
     if browser:
@@ -340,29 +367,25 @@ def run(sizes: list[int], repeats: int = 5, browser: bool = True, load: bool = F
                 progress(f"{n} ärenden: Chromium …")
                 entry["browser"] = browser_times(url, users, BROWSER_PAGES, repeats, work, bare_url)
             results["sizes"][str(n)] = entry
+            save()
         if load:
             results["load"] = {}
             progress(f"Last: {sessions} sessioner, SQLite …")
             url = f"sqlite:///{work / 'load.sqlite3'}"
-            users, _ = build_database(url, load_cases)
-            results["load"]["sqlite"] = load_test(url, users, work, sessions, think=think)
+            measure_load("sqlite", url)
+            save()
             admin = pg_admin_url or os.environ.get("NARVARO_TEST_PG_URL",
                                                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
             progress(f"Last: {sessions} sessioner, PostgreSQL …")
             url, drop = _pg_database(admin)
             try:
-                users, _ = build_database(url, load_cases)
-                results["load"]["postgresql"] = load_test(url, users, work, sessions, think=think)
+                measure_load("postgresql", url)
             finally:
                 drop()
     finally:
         if bare_server:
             bare_server.stop()
-    results["verdict"] = verdict(results)
-    name = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    name.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    (out_dir / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    results["file"] = str(name)
+    results["file"] = str(save())
     return results
 
 
@@ -385,6 +408,10 @@ def verdict(results: dict) -> list[dict]:
                 checks.append({"target": f"webbläsare {key} vid 10000 inom {TARGET_BROWSER}× tom sida",
                                "ratio": round(ratio, 2), "met": ratio <= TARGET_BROWSER})
     for backend, figures in results.get("load", {}).items():
+        if "error" in figures:
+            checks.append({"target": f"last {backend}: körningen misslyckades ({figures['error']})",
+                           "ratio": None, "met": False})
+            continue
         checks.append({"target": f"last {backend}: {figures['sessions']} sessioner inom {TARGET_LOAD}× en",
                        "ratio": figures["ratio"], "met": figures["ratio"] <= TARGET_LOAD})
     return checks
@@ -396,7 +423,7 @@ def format_table(results: dict) -> str:
     lines = ["Omkörning på servern (AppTest, median ms):", "",
              "| sida | roll | " + " | ".join(f"{int(n):,} ärenden".replace(",", "\u00a0") for n in sizes) + " |",
              "|---|---|" + "---:|" * len(sizes)]
-    first = results["sizes"][sizes[0]]["rerun"]
+    first = results["sizes"][sizes[0]]["rerun"] if sizes else {}
     for key, fig in first.items():
         cells = [f"{results['sizes'][n]['rerun'].get(key, {}).get('median_ms', '–')}" for n in sizes]
         errors = any(results["sizes"][n]["rerun"].get(key, {}).get("errors") for n in sizes)
@@ -415,6 +442,9 @@ def format_table(results: dict) -> str:
         lines += ["", "Last (omkörning i webbläsaren, median ms):", "",
                   "| databas | sessioner | en session | alla samtidigt | p90 samtidigt | kvot |", "|---|---:|---:|---:|---:|---:|"]
         for backend, f in results["load"].items():
+            if "error" in f:
+                lines.append(f"| {backend} | – | – | – | – | misslyckades |")
+                continue
             lines.append(f"| {backend} | {f['sessions']} | {f['single_median_ms']} | {f['concurrent_median_ms']} | "
                          f"{f['concurrent_p90_ms']} | {f['ratio']} |")
     lines += ["", "Mål:", ""]
