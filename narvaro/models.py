@@ -93,7 +93,7 @@ class Case(SQLModel, table=True):
     missing_prerequisites: Optional[str] = Field(default=None, max_length=500)
 
     received_on: dt.date = Field(index=True)
-    assigned_on: Optional[dt.date] = None
+    assigned_on: Optional[dt.date] = Field(default=None, index=True)
     first_rector_contact_on: Optional[dt.date] = None
     rector_answer: Optional[str] = Field(default=None, max_length=20)
     step_started_on: Optional[dt.date] = None

@@ -31,6 +31,15 @@ def test_replicated_cases_keep_unique_numbers_and_new_intake_continues_after_the
     with Session(engine) as s:
         total, distinct = s.exec(select(func.count(Case.id), func.count(func.distinct(Case.number)))).one()
         assert total == distinct == bench.TEMPLATE + 250
+        # The copies are history: no open case is added, and none of them falls in the template's three years.
+        open_all = s.exec(select(func.count(Case.id)).where(Case.status != "closed")).one()
+        open_template = s.exec(select(func.count(Case.id)).where(Case.status != "closed",
+                                                                 Case.id <= bench.TEMPLATE)).one()
+        assert open_all == open_template > 0
+        oldest_template = s.exec(select(func.min(Case.received_on)).where(Case.id <= bench.TEMPLATE)).one()
+        newest_copy = s.exec(select(func.max(Case.received_on)).where(Case.id > bench.TEMPLATE)).one()
+        assert newest_copy < oldest_template.replace(year=oldest_template.year + 1)
+        assert s.exec(select(func.count(Case.id)).where(Case.id > bench.TEMPLATE, Case.closed_on.is_(None))).one() == 0
     with db.session_scope(engine) as s:
         number = cases.create_case(s, {"pupil_code": "NY-1", "school_form": "Grundskola", "provider": "Kommunal",
                                        "received_on": clock.today()}, "test").number
