@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from . import settings
 from .db import ROOT
 
 CHROMIUM = os.environ.get("NARVARO_CHROMIUM", "/usr/bin/chromium")
@@ -130,3 +131,11 @@ def login(page, base_url: str, username: str, password: str, timeout: float = 60
     page.get_by_role("button", name="Logga in").click()
     page.get_by_role("button", name="Logga ut").wait_for(timeout=timeout)
     wait_ready(page, timeout)
+    # The login cookie is written by a component once the page has drawn it, a moment after the run ends; a
+    # page load before that would meet the login form again.
+    name = settings.cookie_name()
+    deadline = time.monotonic() + timeout / 1000
+    while not any(c["name"] == name for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"inloggningscookien {name} sattes aldrig")
+        page.wait_for_timeout(50)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text, update
 
-from . import appserver, auth, db, demo, permissions, ui
+from . import appserver, auth, db, demo, permissions, settings, ui
 from .models import Assignment, AuditEntry, Case, CaseEvent, CaseNumberSeq, Meeting, User
 
 ROLE_ORDER = ("teamledare", "koordinator", "admin", "lasare", "registrator")
@@ -292,6 +292,9 @@ async def _open_session(page, base: str, user: BenchUser, path: str):
     await page.get_by_label("Lösenord", exact=True).fill(user.password)
     await page.get_by_role("button", name="Logga in").click()
     await page.get_by_role("button", name="Logga ut").wait_for(timeout=WAIT_MS)
+    name = settings.cookie_name()  # written a moment after the run ends; the page load below needs it
+    while not any(c["name"] == name for c in await page.context.cookies()):
+        await page.wait_for_timeout(50)
     await page.goto(f"{base}/{path}")
     await page.wait_for_selector(appserver.READY, timeout=WAIT_MS)
     await page.evaluate(_RERUN_PROBE)

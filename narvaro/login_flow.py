@@ -5,6 +5,8 @@ import datetime as dt
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from extra_streamlit_components.CookieManager import CookieManager, _component_func
+from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities import LoginError
 
 from . import audit, auth, clock, settings, ui
@@ -13,6 +15,28 @@ FIELDS = {"Form name": "Logga in i Närvaro", "Username": "Användarnamn", "Pass
           "Login": "Logga in", "Captcha": "Captcha"}
 _ACTIVITY = "narvaro_last_activity"
 _MESSAGE = "narvaro_login_message"
+_DELETE_COOKIE = "narvaro_delete_cookie"
+
+
+class _CookieWriter(CookieManager):
+    """The authenticator's cookie manager, minus the component it renders on every run.
+
+    streamlit-authenticator 0.4 reads the login cookie on the server (`st.context.cookies`), yet its
+    CookieManager still renders a "getAll" component on every run. When that iframe loads, it reports the
+    browser's cookies back, which reruns the whole page: every page load ran twice. Here the component is
+    rendered only to write the cookie (login) and delete it (logout).
+    """
+
+    def __init__(self, key: str = "init"):  # noqa: ARG002  (same signature as the class it replaces)
+        self.cookie_manager = _component_func
+        self.cookies = dict(st.context.cookies)
+
+
+class _Stx:
+    CookieManager = _CookieWriter
+
+
+cookie_model.stx = _Stx  # the one place the authenticator builds its CookieManager
 
 
 def _authenticator() -> stauth.Authenticate:
@@ -45,9 +69,12 @@ def _logout(authenticator: stauth.Authenticate, reason: str) -> None:
     user = ui.current_user()
     with ui.session() as s:
         audit.record(s, user.username if user else None, audit.LOGOUT, detail=reason)
-    authenticator.logout(location="unrendered")
+    authenticator.authentication_controller.logout()
     st.session_state.pop(ui.USER_KEY, None)
     st.session_state.pop(_ACTIVITY, None)
+    # The browser deletes the cookie when the delete component is drawn. A logout followed by st.rerun() would
+    # never draw it, so it is drawn on the next run that shows the login form.
+    st.session_state[_DELETE_COOKIE] = True
 
 
 def authenticate() -> tuple[ui.CurrentUser | None, stauth.Authenticate]:
@@ -66,6 +93,8 @@ def authenticate() -> tuple[ui.CurrentUser | None, stauth.Authenticate]:
         st.session_state["authentication_status"] = None
     status = st.session_state.get("authentication_status")
     if not status:
+        if st.session_state.pop(_DELETE_COOKIE, False):
+            authenticator.cookie_controller.delete_cookie()
         if ui.FLASH_KEY in st.session_state:
             st.success(st.session_state[ui.FLASH_KEY])
         passwords = st.session_state.get(ui.DEMO_PASSWORDS_KEY)

@@ -41,3 +41,39 @@ def test_lasare_sees_only_aggregates(demo_server, new_page):
         expect(page.get_by_role("heading", name="Närvaro")).to_be_visible()  # sent to the start page
         body = page.locator("body").inner_text()
         assert "DEMO-0" not in body and "Elevkod" not in body
+
+
+# Counts Streamlit script runs in the page: the app root's data-test-script-state turns "running" once per run.
+_RUN_COUNTER = """
+window.__runs = 0;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app && !window.__watching) {
+    window.__watching = true;
+    new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_login_cookie_keeps_a_reload_logged_in_and_logout_ends_it(app_server, new_page):
+    page = new_page(app_server)
+    login(page, app_server, "e2e.koordinator")
+    page.context.add_init_script(_RUN_COUNTER)
+
+    open_page(page, "arendetavla")  # a new page load: logged in by the cookie alone
+    expect(page.get_by_role("heading", name="Ärendetavla")).to_be_visible()
+    page.wait_for_timeout(1500)  # a second run, had one been triggered, starts within this
+    assert page.evaluate("window.__runs") == 1  # the page load runs the script once, not twice
+
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page.get_by_label("Användarnamn")).to_be_visible()
+    page.wait_for_timeout(1000)  # the browser deletes the cookie when the login form is drawn
+    open_page(page, "arendetavla")
+    expect(page.get_by_label("Användarnamn")).to_be_visible()  # the cookie is gone: a reload stays logged out
+    expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
+    other = page.context.new_page()  # and so does another tab of the same browser
+    open_page(other, "arendetavla")
+    expect(other.get_by_label("Användarnamn")).to_be_visible()
