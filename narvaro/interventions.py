@@ -279,14 +279,22 @@ def usage(session: Session) -> list[Usage]:
 
 
 def usage_display(u: Usage | None, threshold: int) -> dict[str, Any]:
-    """The figures as the picker shows them: counts under the threshold as "<N", shares on few cases as "–"."""
+    """The figures as the picker shows them: counts under the threshold as "<N", shares on few cases as "–".
+
+    The counts are hidden from every role, not only from a läsare: the picker is where schools look with
+    the coordinator, and a small outcome group is one pupil the room may know."""
     n, closed, returned = (u.cases, u.closed, u.returned) if u else (0, 0, 0)
     share = round(100.0 * returned / closed, 1) if closed else None
+    # Closed = returned + not returned. With the closed count shown, a visible "returned" would give away a
+    # small "did not return" by subtraction, so it is hidden too (and the share, which says the same).
+    not_returned = closed - returned
+    hide_returned = suppression.line([returned, not_returned], threshold)[0]
     return {
         "Använd i ärenden": suppression.count(n, threshold),
         "Avslutade ärenden": suppression.count(closed, threshold),
-        "Varav återgått till undervisning": suppression.count(returned, threshold),
-        "Andel återgått (%)": suppression.derived(share, min(returned, closed), threshold) if closed else None,
+        "Varav återgått till undervisning": suppression.marker(threshold) if hide_returned else returned,
+        "Andel återgått (%)": (suppression.derived(share, min(returned, not_returned), threshold)
+                               if closed else None),
     }
 
 

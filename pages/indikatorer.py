@@ -40,7 +40,9 @@ st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och
 if report.suppressed:
     t = ui.config().process.rules.small_number_threshold
     st.info(f"Du ser sammanställningar. Antal under {t} visas som \"<{t}\", och andelar eller medelvärden "
-            f"som bygger på färre än {t} ärenden visas som \"–\", så att ingen elev kan kännas igen.",
+            f"som bygger på färre än {t} ärenden visas som \"–\", så att ingen elev kan kännas igen. Där en "
+            f"summa visas döljs vid behov fler celler i samma rad (också som \"<{t}\"), så att inget dolt antal "
+            f"kan räknas fram ur summan.",
             icon=":material/visibility_off:")
 
 

@@ -194,9 +194,9 @@ def _use(s, case_id, key=None, name=None, kind="operativa"):
 
 
 def build_usage_fixture(s):
-    """sms_morgon: 8 cases (7 closed, 5 of them returned); kontakt_bup_hab: 3 cases; custom 'Skolhund': 6 cases."""
+    """sms_morgon: 11 cases (10 closed, 5 of them returned); kontakt_bup_hab: 3 cases; custom 'Skolhund': 6 cases."""
     returned = [_closed(s, i, RETURNED) for i in range(5)]
-    other = [_closed(s, 10 + i, OTHER) for i in range(2)]
+    other = [_closed(s, 10 + i, OTHER) for i in range(5)]
     active = cases.create_case(s, dict(FIELDS, pupil_code="U-open"), "tl").id
     for cid in returned + other + [active]:
         _use(s, cid, "sms_morgon")
@@ -212,8 +212,8 @@ def test_usage_and_return_to_school_figures(session, frozen_clock):
     build_usage_fixture(session)
     rows = {(u.key, u.name): u for u in interventions.usage(session)}
     sms = rows[("sms_morgon", "SMS-kontakt varje morgon")]
-    assert (sms.kind, sms.cases, sms.closed, sms.returned) == ("operativa", 8, 7, 5)
-    assert sms.returned_share == 71.4
+    assert (sms.kind, sms.cases, sms.closed, sms.returned) == ("operativa", 11, 10, 5)
+    assert sms.returned_share == 50.0
     bup = rows[("kontakt_bup_hab", "Ta och ha kontakt med BUP och HAB")]
     assert (bup.kind, bup.cases, bup.closed, bup.returned) == ("samordnande", 3, 2, 2)
     dog = rows[(None, "Skolhund")]
@@ -221,8 +221,19 @@ def test_usage_and_return_to_school_figures(session, frozen_clock):
     assert len(rows) == 3
 
     shown = interventions.usage_display(sms, 5)
-    assert shown == {"Använd i ärenden": 8, "Avslutade ärenden": 7, "Varav återgått till undervisning": 5,
-                     "Andel återgått (%)": 71.4}
+    assert shown == {"Använd i ärenden": 11, "Avslutade ärenden": 10, "Varav återgått till undervisning": 5,
+                     "Andel återgått (%)": 50.0}
+    # 7 closed, 5 returned: showing both would tell that 2 did not return, so "returned" and its share go.
+    seven = interventions.Usage(None, "Sju", "operativa", cases=8, closed=7, returned=5)
+    assert interventions.usage_display(seven, 5) == {"Använd i ärenden": 8, "Avslutade ärenden": 7,
+                                                     "Varav återgått till undervisning": "<5",
+                                                     "Andel återgått (%)": "–"}
+    many = interventions.Usage(None, "Stor grupp", "operativa", cases=30, closed=20, returned=12)
+    assert interventions.usage_display(many, 5) == {"Använd i ärenden": 30, "Avslutade ärenden": 20,
+                                                    "Varav återgått till undervisning": 12, "Andel återgått (%)": 60.0}
+    almost_all = interventions.Usage(None, "Nästan alla", "operativa", cases=30, closed=20, returned=18)
+    assert interventions.usage_display(almost_all, 5)["Varav återgått till undervisning"] == "<5"
+    assert interventions.usage_display(almost_all, 5)["Andel återgått (%)"] == "–"
     # Small numbers are hidden, and so is a share that rests on them.
     assert interventions.usage_display(bup, 5) == {"Använd i ärenden": "<5", "Avslutade ärenden": "<5",
                                                    "Varav återgått till undervisning": "<5", "Andel återgått (%)": "–"}

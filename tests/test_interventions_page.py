@@ -28,7 +28,7 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
     samordnande, operativa, custom = at.dataframe
     sms = _rows(operativa)["SMS-kontakt varje morgon"]
     assert (sms["Använd i ärenden"], sms["Avslutade ärenden"], sms["Varav återgått till undervisning"],
-            sms["Andel återgått (%)"]) == ("8", "7", "5", "71,40")
+            sms["Andel återgått (%)"]) == ("11", "10", "5", "50,00")
     assert sms["Beskrivning"] == "Motiverande SMS-kontakt med eleven varje morgon."
     bup = _rows(samordnande)["Ta och ha kontakt med BUP och HAB"]
     assert (bup["Använd i ärenden"], bup["Varav återgått till undervisning"], bup["Andel återgått (%)"]) == ("<5", "<5", "–")
