@@ -1,5 +1,6 @@
 """Hand-out: the suggestion rule, one recorded action, and two team leaders on the same case at once."""
 import datetime as dt
+import threading
 
 import pytest
 from sqlmodel import Session, select
@@ -62,6 +63,41 @@ def test_only_team_leader_and_real_coordinators(engine, frozen_clock):
         with pytest.raises(handout.HandoutError, match="i listan"):
             handout.assign(s, case.id, case.version, [reg.id], "tl", "teamledare", TODAY)
         assert s.get(Case, case.id).status == QUEUED
+
+
+def test_two_threads_hand_out_the_same_case_at_the_same_moment(engine, frozen_clock):
+    """As in the app: two reruns on two threads, each with its own session, meet at the same instant."""
+    with db.session_scope(engine) as s:
+        anna, bo, case = _setup(s)
+    start = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def hand_out(by: str, user_id: int) -> None:
+        try:
+            with db.session_scope(engine) as s:
+                start.wait(timeout=30)
+                handout.assign(s, case.id, case.version, [user_id], by, "teamledare", TODAY)
+            outcome[by] = "fördelat"
+        except handout.HandoutConflict as exc:
+            outcome[by] = str(exc)
+        except Exception as exc:  # anything else (a raw "database is locked") is the failure this test looks for
+            outcome[by] = f"FEL: {exc!r}"
+
+    threads = [threading.Thread(target=hand_out, args=("tl1", anna.id)),
+               threading.Thread(target=hand_out, args=("tl2", bo.id))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcome) == ["tl1", "tl2"]
+    winners = [by for by, what in outcome.items() if what == "fördelat"]
+    assert len(winners) == 1, outcome
+    loser = "tl2" if winners == ["tl1"] else "tl1"
+    assert "redan fördelats" in outcome[loser], outcome
+    with db.session_scope(engine) as s:
+        assigned = s.exec(select(Assignment.user_id).where(Assignment.case_id == case.id)).all()
+        assert assigned == [anna.id if winners == ["tl1"] else bo.id]
+        assert s.exec(select(AuditEntry.username).where(AuditEntry.action == "tilldela")).all() == winners
 
 
 def test_two_team_leaders_hand_out_the_same_case_at_once(engine, frozen_clock):
