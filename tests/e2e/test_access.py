@@ -77,3 +77,7 @@ def test_login_cookie_keeps_a_reload_logged_in_and_logout_ends_it(app_server, ne
     other = page.context.new_page()  # and so does another tab of the same browser
     open_page(other, "arendetavla")
     expect(other.get_by_label("Användarnamn")).to_be_visible()
+
+    login(other, app_server, "e2e.koordinator")  # logging in again writes a new cookie
+    open_page(page, "arendetavla")
+    expect(page.get_by_role("heading", name="Ärendetavla")).to_be_visible()
