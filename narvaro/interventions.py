@@ -75,6 +75,18 @@ def _intervention_on_case(session: Session, case_id: int, ci_id: int) -> CaseInt
     return ci
 
 
+def _custom_name(name: str | None, kind: str | None, missing: str) -> str:
+    """A custom intervention's name and kind, checked the same way when it is picked and when it is promoted."""
+    name = (name or "").strip()
+    if not name:
+        raise InterventionError("name", missing)
+    if len(name) > NAME_MAX:
+        raise InterventionError("name", f"Namnet får vara högst {NAME_MAX} tecken.")
+    if kind not in KINDS:
+        raise InterventionError("kind", "Välj om insatsen är samordnande eller operativ.")
+    return name
+
+
 def add_intervention(session: Session, case_id: int, expected_version: int, *, by: str, kind: str | None = None,
                      intervention_key: str | None = None, name: str | None = None, performed_by: str | None,
                      actor_type: str | None = None, start_on: dt.date | None = None, plan: str | None = None,
@@ -92,13 +104,7 @@ def add_intervention(session: Session, case_id: int, expected_version: int, *, b
         kind, definition = found
         name = definition.name
     else:
-        name = (name or "").strip()
-        if not name:
-            raise InterventionError("name", "Skriv vad den egna insatsen heter.")
-        if len(name) > NAME_MAX:
-            raise InterventionError("name", f"Namnet får vara högst {NAME_MAX} tecken.")
-        if kind not in KINDS:
-            raise InterventionError("kind", "Välj om insatsen är samordnande eller operativ.")
+        name = _custom_name(name, kind, "Skriv vad den egna insatsen heter.")
     # Who carries it out and its statuses are lists in data/reference.yaml; the first status is the default.
     performers, statuses = ref.performer_labels, ref.intervention_status_labels
     status = status or statuses[0]
@@ -338,14 +344,8 @@ def promote(session: Session, *, name: str, kind: str, description: str, by: str
     """
     if role not in PROMOTER_ROLES:
         raise PermissionError("Bara teamledaren kan lyfta in insatser i exempellistan.")
-    name = (name or "").strip()
+    name = _custom_name(name, kind, "Välj vilken egen insats som ska lyftas in.")
     description = (description or "").strip()
-    if not name:
-        raise InterventionError("name", "Välj vilken egen insats som ska lyftas in.")
-    if len(name) > NAME_MAX:
-        raise InterventionError("name", f"Namnet får vara högst {NAME_MAX} tecken.")
-    if kind not in KINDS:
-        raise InterventionError("kind", "Välj om insatsen är samordnande eller operativ.")
     if len(description) > DESCRIPTION_MAX:
         raise InterventionError("description", f"Beskrivningen får vara högst {DESCRIPTION_MAX} tecken.")
 
