@@ -21,7 +21,7 @@ def database_url() -> str:
     """NARVARO_DATABASE_URL, else Streamlit secrets' `database_url`, else the embedded SQLite file."""
     url = os.environ.get("NARVARO_DATABASE_URL")
     if url:
-        return _normalise(url)
+        return normalise_url(url)
     try:
         import streamlit as st
 
@@ -29,12 +29,12 @@ def database_url() -> str:
     except Exception:
         url = None
     if url:
-        return _normalise(url)
+        return normalise_url(url)
     DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_SQLITE}"
 
 
-def _normalise(url: str) -> str:
+def normalise_url(url: str) -> str:
     # Plain postgresql:// URLs would pick psycopg2, which we do not ship; psycopg 3 is the driver.
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -51,7 +51,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = _normalise(url or database_url())
+    url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         # Streamlit reruns on several threads; one engine is shared, so the connection may cross threads.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})

@@ -1,17 +1,20 @@
 """Subcommands of `python -m narvaro`; see narvaro.cli."""
 from __future__ import annotations
 
-import os
-
 from sqlalchemy.engine import Engine
 
 from .. import db
 from ..config import get_config
 
 
+def database_url(args) -> str:
+    """--database-url if given, else the app's own choice (NARVARO_DATABASE_URL, secrets, the SQLite file)."""
+    return db.normalise_url(args.database_url) if args.database_url else db.database_url()
+
+
 def open_engine(args) -> Engine:
     """The engine for a command: validates data/ first, then migrates, like the app does at start-up."""
     get_config()
-    engine = db.make_engine(args.database_url or os.environ.get("NARVARO_DATABASE_URL"))
+    engine = db.make_engine(database_url(args))
     db.migrate(engine)
     return engine

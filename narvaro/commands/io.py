@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from .. import audit, backup, db, exporter, importer, retention
-from . import open_engine
+from . import database_url, open_engine
 
 BY = "kommandorad"
 
@@ -39,10 +39,6 @@ def register(sub) -> None:
     p = sub.add_parser("purge", help="gallra: anonymisera avslutade ärenden enligt rules.retention_years_after_close")
     p.add_argument("--dry-run", action="store_true", help="lista vad som skulle gallras utan att ändra något")
     p.set_defaults(func=_purge)
-
-
-def _url(args) -> str:
-    return db._normalise(args.database_url or os.environ.get("NARVARO_DATABASE_URL") or db.database_url())
 
 
 def _who() -> str:
@@ -88,38 +84,35 @@ def _export(args) -> int:
 
 
 def _backup(args) -> int:
-    url = _url(args)
-    engine = open_engine(args)
     try:
-        path = backup.backup(url, args.dir)
+        path = backup.backup(database_url(args), args.dir)
     except backup.BackupError as exc:
         print(exc, file=sys.stderr)
-        engine.dispose()
         return 1
-    try:
-        with db.session_scope(engine) as s:
-            audit.record(s, BY, audit.BACKUP, None, f"säkerhetskopia {path} (OS-användare {_who()})")
-    finally:
-        engine.dispose()
+    _record(args, f"säkerhetskopia {path}")
     print(f"Säkerhetskopian är sparad: {path}")
     return 0
 
 
 def _restore(args) -> int:
-    url = _url(args)
     try:
-        backup.restore(args.file, url, force=args.force)
+        backup.restore(args.file, database_url(args), force=args.force)
     except backup.BackupError as exc:
         print(exc, file=sys.stderr)
         return 1
-    engine = open_engine(args)  # a copy from an older version is migrated to this one
-    try:
-        with db.session_scope(engine) as s:
-            audit.record(s, BY, audit.BACKUP, None, f"återställde databasen från {args.file} (OS-användare {_who()})")
-    finally:
-        engine.dispose()
+    _record(args, f"återställde databasen från {args.file}")  # opening it migrates a copy from an older version
     print(f"Databasen är återställd från {args.file}.")
     return 0
+
+
+def _record(args, detail: str) -> None:
+    """Backups and restores are audited like the app's exports, with the OS user since no one logs in here."""
+    engine = open_engine(args)
+    try:
+        with db.session_scope(engine) as s:
+            audit.record(s, BY, audit.BACKUP, None, f"{detail} (OS-användare {_who()})")
+    finally:
+        engine.dispose()
 
 
 def _purge(args) -> int:
