@@ -111,16 +111,25 @@ def backup(url: str, dest_dir: Path | str) -> Path:
 
 # --- restore ------------------------------------------------------------------------------------------
 
-def _sqlite_has_data(path: Path) -> bool:
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    conn = sqlite3.connect(str(path), timeout=30)
+def _refuse_to_overwrite(url: str, force: bool) -> None:
+    """A restore replaces everything: refuse a database that holds any case, user or school, unless forced."""
+    from sqlalchemy import inspect, text
+
+    from . import db
+
+    if force or (is_sqlite(url) and (not sqlite_path(url).exists() or sqlite_path(url).stat().st_size == 0)):
+        return
+    engine = db.make_engine(url)
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return any(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
-                   for t in ("cases", "users", "schools") if t in tables)
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            has_data = any(conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()
+                           for t in ("cases", "users", "schools") if t in tables)
     finally:
-        conn.close()
+        engine.dispose()
+    if has_data:
+        raise BackupError("Databasen innehåller redan data. Återställningen skriver över allt i den: "
+                          "kör igen med --force om det är meningen (ta gärna en säkerhetskopia först).")
 
 
 def restore_sqlite(backup_file: Path, db_file: Path, force: bool = False) -> None:
@@ -139,9 +148,7 @@ def restore_sqlite(backup_file: Path, db_file: Path, force: bool = False) -> Non
         conn.close()
     if not {"cases", "alembic_version"} <= tables:
         raise BackupError(f"{backup_file} är ingen säkerhetskopia av Närvaro (tabellerna saknas).")
-    if _sqlite_has_data(db_file) and not force:
-        raise BackupError(f"Databasen {db_file} innehåller redan data. Återställningen skriver över allt i den: "
-                          "kör igen med --force om det är meningen (ta gärna en säkerhetskopia först).")
+    _refuse_to_overwrite(f"sqlite:///{db_file}", force)
     db_file.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     dst = sqlite3.connect(str(db_file), timeout=30)
@@ -152,30 +159,13 @@ def restore_sqlite(backup_file: Path, db_file: Path, force: bool = False) -> Non
         src.close()
 
 
-def _pg_has_data(url: str) -> bool:
-    from sqlalchemy import inspect, text
-
-    from . import db
-
-    engine = db.make_engine(url)
-    try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            return any(conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()
-                       for t in ("cases", "users", "schools") if t in tables)
-    finally:
-        engine.dispose()
-
-
 def restore_postgres(backup_file: Path, url: str, force: bool = False) -> None:
     if not backup_file.exists():
         raise BackupError(f"Säkerhetskopian {backup_file} finns inte.")
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
         raise BackupError(pg_instructions(url, backup_file.parent))
-    if _pg_has_data(url) and not force:
-        raise BackupError("Databasen innehåller redan data. Återställningen skriver över allt i den: "
-                          "kör igen med --force om det är meningen (ta gärna en säkerhetskopia först).")
+    _refuse_to_overwrite(url, force)
     proc = subprocess.run([pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
                            f"--dbname={_libpq_url(url)}", str(backup_file)], capture_output=True, text=True)
     if proc.returncode != 0:
