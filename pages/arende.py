@@ -38,8 +38,7 @@ if case is None:
     st.error(f"Det finns inget ärende med nummer {number}.", icon=":material/error:")
     st.stop()
 if not allowed:
-    st.error("Ärendet är en annan koordinators. Du kan bara öppna dina egna ärenden, teamets ärenden och ärenden i kö.",
-             icon=":material/lock:")
+    st.error(case_common.NOT_YOURS, icon=":material/lock:")
     st.stop()
 case_common.remember_version(case.id, case.version)
 

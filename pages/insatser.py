@@ -2,10 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from narvaro import cases, charts, interventions, ui
+from narvaro import cases, charts, interventions, ui, workflow
 from narvaro.interventions import KIND_LABELS, KINDS, InterventionError
-from narvaro.models import CLOSED
-from narvaro.views import interventions_panel
+from narvaro.views import case_common, interventions_panel
 
 user = ui.guard("interventions")
 cfg = ui.config()
@@ -87,11 +86,15 @@ number = st.text_input("Ärendenummer", key="ins_case", placeholder="NK-ÅÅÅÅ
 if number:
     with ui.session() as s:
         found_case = cases.find_by_number(s, number)
-        if found_case is not None and st.session_state.get("ins_opened") != number:
+        allowed = found_case is not None and workflow.may_open(s, user.role, user.id, found_case)
+        can_work = allowed and workflow.may_work_on(s, user.role, user.id, found_case)
+        if allowed and st.session_state.get("ins_opened") != number:
             # One audit entry per opening, not one per rerun of the page.
             cases.open_case(s, found_case.id, user.username)
             st.session_state["ins_opened"] = number
     if found_case is None:
         st.error(f"Det finns inget ärende med nummer {number}.", icon=":material/error:")
+    elif not allowed:
+        st.error(case_common.NOT_YOURS, icon=":material/lock:")
     else:
-        interventions_panel.render(found_case, user, read_only=found_case.status == CLOSED)
+        interventions_panel.render(found_case, user, read_only=not can_work)

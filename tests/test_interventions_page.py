@@ -4,7 +4,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from narvaro import audit, cases, db, interventions
-from narvaro.models import ACTIVE, Case, CaseIntervention, Meeting, SurveyResponse
+from narvaro.models import ACTIVE, Assignment, Case, CaseIntervention, Meeting, SurveyResponse, User
 from tests.conftest import add_user, page_as, text_of
 from tests.test_interventions import build_usage_fixture, data_copy  # noqa: F401  (fixture)
 
@@ -58,9 +58,21 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
     assert not at.exception and "Lyft in en egen insats" not in text_of(at)
     at.text_input(key="ins_case").set_value("nk-2099-0001").run()
     assert "Det finns inget ärende med nummer NK-2099-0001." in text_of(at)
-    with Session(engine) as s:
+    with db.session_scope(engine) as s:
         open_case = s.exec(select(Case).where(Case.pupil_code == "U-open")).one()
         closed_case = s.exec(select(Case).where(Case.pupil_code == "U-0")).one()
+        anna = s.exec(select(User).where(User.username == "anna")).one()
+        s.add(Assignment(case_id=open_case.id, user_id=anna.id, lead=True, assigned_by="chef"))
+        s.add(Assignment(case_id=closed_case.id, user_id=anna.id, lead=True, assigned_by="chef"))
+
+    # Another coordinator's case does not open here either (as on the case page), and leaves no view in the log.
+    add_user(app_env, "bo", "koordinator")
+    other = page_as(app_env, "bo", "pages/insatser.py")
+    other.text_input(key="ins_case").set_value(open_case.number).run()
+    assert "Ärendet är en annan koordinators." in text_of(other) and "Lägg till insats" not in text_of(other)
+    with Session(engine) as s:
+        assert audit.search(s, case_id=open_case.id, action=audit.VIEW) == []
+
     at.text_input(key="ins_case").set_value(open_case.number).run()
     at.text_input(key="ins_search").set_value("sms").run()
     assert "Lägg till insats" in text_of(at) and "SMS-kontakt varje morgon" in text_of(at)

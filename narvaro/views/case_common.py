@@ -20,6 +20,8 @@ from ..workflow import InputError
 FORM = "_form"
 FLASH = "arende_flash"
 QUIET = "arende_quiet"  # set by this page's own callbacks: the rerun they cause is not a new view
+NOT_YOURS = ("Ärendet är en annan koordinators. Du kan bara öppna dina egna ärenden, teamets ärenden och "
+             "ärenden i kö.")
 STATUS_LABELS = {QUEUED: "I kö", ASSIGNED: "Tilldelat", ACTIVE: "Pågående", CLOSED: "Avslutat"}
 
 
