@@ -6,7 +6,6 @@ built from data/process.yaml, so the same rule both marks a card and filters "wa
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -15,6 +14,7 @@ from sqlalchemy import and_, case as sql_case, func, literal, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
+from . import clock
 from .config import Config, get_config
 from .models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, School, User
 
@@ -43,14 +43,6 @@ def warning_labels(cfg: Config | None = None) -> dict[str, str]:
     }
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole months; the 31st becomes the month's last day where needed."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _step1_keys(cfg: Config) -> list[str]:
     """The steps that are not 'done with step 1' yet: up to the step counted from the first rector contact."""
     keys = [s.key for s in cfg.process.steps]
@@ -74,7 +66,7 @@ def warning_conditions(today: dt.date, cfg: Config | None = None) -> dict[str, C
         NO_MEETING: and_(Case.status == ACTIVE, Case.current_step.in_(meeting_steps),  # type: ignore[union-attr]
                          NO_NEXT_MEETING),
         MEETING_OVERDUE: and_(open_, Case.next_meeting_on < today),
-        TOO_OLD: and_(open_, started < add_months(today, -rules.case_max_months),
+        TOO_OLD: and_(open_, started < clock.earliest_start_within(today, rules.case_max_months),
                       or_(Case.extended_until.is_(None), Case.extended_until < today)),  # type: ignore[union-attr]
         QUEUE_LONG: and_(Case.status == QUEUED,
                          Case.received_on < today - dt.timedelta(days=rules.queue_warning_days)),

@@ -6,7 +6,6 @@ interventions separately, and whether the closing talk took place.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from sqlmodel import col, select
@@ -24,21 +23,13 @@ def rector_closed_reason() -> str | None:
     return get_config().reference.rector_closed_reason
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole months; the 31st becomes the month's last day where needed."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def limit_start(case: Case) -> dt.date:
     return case.first_rector_contact_on or case.assigned_on or case.received_on
 
 
 def case_limit(case: Case) -> dt.date:
     """The day the case should be done by: six months (rules.case_max_months) from the start, or the extension."""
-    base = add_months(limit_start(case), get_config().process.rules.case_max_months)
+    base = clock.add_months(limit_start(case), get_config().process.rules.case_max_months)
     return max(base, case.extended_until) if case.extended_until else base
 
 

@@ -41,10 +41,7 @@ class Due:
 
 def cutoff(today: dt.date, years: int) -> dt.date:
     """Cases closed on or before this day are due."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    return clock.add_months(today, -12 * years)
 
 
 def due(session: Session, today: dt.date | None = None, config: Config | None = None) -> list[Due]:

@@ -1,7 +1,7 @@
 """The board's queries and warning rules on dated fixtures (frozen clock), on SQLite and PostgreSQL."""
 import datetime as dt
 
-from narvaro import auth, board, cases, db
+from narvaro import auth, board, cases, clock, closing, db
 from narvaro.board import BoardFilters
 from narvaro.models import ACTIVE, ASSIGNED, CLOSED, Assignment
 
@@ -147,5 +147,19 @@ def test_caseload_counts_open_cases_per_coordinator(engine, frozen_clock):
 
 
 def test_add_months_clamps_to_month_end():
-    assert board.add_months(D(2025, 8, 31), -6) == D(2025, 2, 28)
-    assert board.add_months(D(2025, 1, 15), -1) == D(2024, 12, 15)
+    assert clock.add_months(D(2025, 8, 31), -6) == D(2025, 2, 28)
+    assert clock.add_months(D(2025, 1, 15), -1) == D(2024, 12, 15)
+
+
+def test_board_and_case_page_agree_on_the_six_month_limit_at_month_ends(engine, frozen_clock):
+    """Started 28 February: the limit shown on the case is 28 August, so both warn from 29 August."""
+    with db.session_scope(engine) as s:
+        case = make(s, "FEB", D(2025, 2, 1), status=ACTIVE, assigned_on=D(2025, 2, 28), current_step="steg3",
+                    next_meeting_on=D(2025, 10, 1))
+        assert closing.case_limit(case) == D(2025, 8, 28)
+        for day, overdue in [(D(2025, 8, 28), False), (D(2025, 8, 29), True), (D(2025, 8, 31), True)]:
+            frozen_clock(day)
+            b = board.load_board(s, BoardFilters(), day)
+            warned = {card.number: card.warnings for col in b.columns for card in col.cards}
+            assert ("for_gammalt" in warned[case.number]) is overdue, day
+            assert (closing.case_limit(case) < day) is overdue, day
