@@ -10,9 +10,10 @@ import html
 
 from sqlmodel import Session, col, select
 
-from . import audit, cases, clock, workflow
+from . import audit, cases, clock, closing, workflow
+from .board import coordinator_names
 from .config import Config, get_config
-from .models import Assignment, Case, CaseIntervention, Meeting, School, Task, User
+from .models import Case, CaseIntervention, Meeting, School, Task
 from .workflow import InputError
 
 FOLLOW_UP = "Uppföljningsmöte"
@@ -58,10 +59,11 @@ def last_follow_up(session: Session, case_id: int) -> Meeting | None:
 
 def attendance_period_start(session: Session, case: Case) -> dt.date:
     """Attendance at a follow-up meeting covers the time since the last one (or since the work began)."""
-    last = last_follow_up(session, case.id)
-    if last is not None:
-        return last.held_on
-    return case.first_rector_contact_on or case.assigned_on or case.received_on
+    return _period_start(case, last_follow_up(session, case.id))
+
+
+def _period_start(case: Case, last: Meeting | None) -> dt.date:
+    return last.held_on if last is not None else closing.limit_start(case)  # since the work began
 
 
 def first_follow_up_window(case: Case, cfg: Config | None = None) -> tuple[dt.date, dt.date] | None:
@@ -242,8 +244,7 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
     """The agenda as lines of plain text. Only the pupil's code, never the name or personal number."""
     cfg = get_config()
     school = session.get(School, case.school_id) if case.school_id else None
-    leads = session.exec(select(User.name).join(Assignment, Assignment.user_id == User.id).where(
-        Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all()  # type: ignore[union-attr]
+    leads = coordinator_names(session, [case.id]).get(case.id, [])
     lines = [f"Dagordning: {kind}", "",
              f"Ärende: {case.number}   Elev: {case.pupil_code}" + (f"   Skola: {school.name}" if school else ""),
              f"Datum: {on.isoformat() if on else '____-__-__'}",
@@ -255,14 +256,14 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
         .order_by(col(CaseIntervention.id))).all()
     tasks = open_tasks(session, case.id)
     if kind == FOLLOW_UP:
-        since = attendance_period_start(session, case)
+        since = _period_start(case, last)
         for n, q in enumerate(cfg.process.follow_up_questions, start=1):
             lines.append(f"{n}. {q.text}")
-            if n == 2:
+            if q.key == "narvaro":
                 lines.append(f"   Perioden sedan {since.isoformat()}."
                              + (f" Förra mötet: {last.attendance_percent:g} %." if last and
                                 last.attendance_percent is not None else ""))
-            if n == 3:
+            if q.key == "fortsatta_insatser":
                 lines += [f"   - {ci.name} ({ci.status})" for ci in ongoing] or ["   - Inga pågående insatser."]
             lines.append("")
         lines.append("Om insatserna inte gett önskad effekt: rektor beslutar om ärendet ska avslutas.")
@@ -278,12 +279,19 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
 
 
 def agenda_text(session: Session, case: Case, kind: str, on: dt.date | None) -> str:
-    return "\n".join(agenda_lines(session, case, kind, on)) + "\n"
+    return lines_as_text(agenda_lines(session, case, kind, on))
 
 
 def agenda_html(session: Session, case: Case, kind: str, on: dt.date | None) -> str:
-    """A page to print: the same agenda with room to write under each point."""
-    lines = agenda_lines(session, case, kind, on)
+    return lines_as_html(agenda_lines(session, case, kind, on))
+
+
+def lines_as_text(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def lines_as_html(lines: list[str]) -> str:
+    """A page to print: the agenda with room to write under each point."""
     body = "\n".join(f"<p>{html.escape(line)}</p>" if line else '<div class="space"></div>' for line in lines[1:])
     return ("<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(lines[0])}</title><style>body{{font-family:sans-serif;max-width:40em;margin:2em auto}}"

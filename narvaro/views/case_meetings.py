@@ -185,8 +185,8 @@ def _agenda(session, case: Case) -> None:
     kind = left.selectbox("Dagordning för", kinds, key=k(case.id, "ag_kind"), on_change=quiet)
     on = right.date_input("Mötesdatum för dagordningen", value=case.next_meeting_on, key=k(case.id, "ag_on"),
                           format="YYYY-MM-DD", on_change=quiet)
-    plain = meetings.agenda_text(session, case, kind, on)
-    page = meetings.agenda_html(session, case, kind, on)
+    lines = meetings.agenda_lines(session, case, kind, on)
+    plain, page = meetings.lines_as_text(lines), meetings.lines_as_html(lines)
     stem = f"dagordning-{case.number}-{on.isoformat() if on else 'utan-datum'}"
     a, b = st.columns(2)
     a.download_button("Ladda ner dagordning (text)", plain, file_name=f"{stem}.txt", mime="text/plain",
