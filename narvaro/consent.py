@@ -82,9 +82,14 @@ def consents(session: Session, case_id: int) -> list[Consent]:
     return list(session.exec(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on)).all())
 
 
-def has_valid_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> bool:
+def covered_actors(session: Session, case_id: int, on: dt.date | None = None) -> set[str]:
+    """The actor types some consent of the case covers on the day (today if not given)."""
     on = on or clock.today()
-    return any(is_valid(c, on) and actor_type in actors_of(c) for c in consents(session, case_id))
+    return {a for c in consents(session, case_id) if is_valid(c, on) for a in actors_of(c)}
+
+
+def has_valid_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> bool:
+    return actor_type in covered_actors(session, case_id, on)
 
 
 def require_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> None:

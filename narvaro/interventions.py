@@ -221,11 +221,6 @@ def ratings(session: Session, case_id: int) -> dict[int, list[Rating]]:
     return out
 
 
-def meetings(session: Session, case_id: int) -> list[Meeting]:
-    return list(session.exec(select(Meeting).where(Meeting.case_id == case_id)
-                             .order_by(col(Meeting.held_on), col(Meeting.id))).all())
-
-
 # --- what the team has used, and what worked -----------------------------------------------------
 
 @dataclass(frozen=True)

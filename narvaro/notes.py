@@ -86,8 +86,5 @@ def actors_for(session: Session, case_id: int) -> list[CaseActor]:
 
 def actors_without_consent(session: Session, case_id: int, on: dt.date | None = None) -> list[str]:
     """Actor types involved in the case that no valid consent covers: information may not be exchanged."""
-    seen: list[str] = []
-    for a in actors_for(session, case_id):
-        if a.actor_type not in seen and not consent.has_valid_consent(session, case_id, a.actor_type, on):
-            seen.append(a.actor_type)
-    return seen
+    covered = consent.covered_actors(session, case_id, on)
+    return list(dict.fromkeys(a.actor_type for a in actors_for(session, case_id) if a.actor_type not in covered))

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from .. import interventions, ui
+from .. import interventions, meetings, ui
 from ..cases import ClosedCaseError, StaleCaseError
 from ..consent import MissingConsent
 from ..interventions import KIND_LABELS, KINDS, InterventionError
@@ -100,16 +100,16 @@ def render(case: Case, user: ui.CurrentUser, read_only: bool) -> None:
     with ui.session() as s:
         rows = interventions.for_case(s, case.id)
         rated = interventions.ratings(s, case.id)
-        meetings = interventions.meetings(s, case.id)
+        held = meetings.meetings_for(s, case.id)
     if not rows:
         st.info("Inga insatser på ärendet ännu.")
     for ci in rows:
-        _intervention(case, ci, rated.get(ci.id, []), meetings, user, read_only)
+        _intervention(case, ci, rated.get(ci.id, []), held, user, read_only)
     if not read_only:
         _picker(case, user)
 
 
-def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Rating], meetings: list[Meeting],
+def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Rating], held: list[Meeting],
                   user: ui.CurrentUser, read_only: bool) -> None:
     with st.container(border=True):
         own = " · egen insats" if ci.intervention_key is None else ""
@@ -140,7 +140,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
                                   on_click=_status, args=(case.id, case.version, ci.id, user.username))
         with right, st.form(_k(case.id, f"rate_form_{ci.id}"), border=False):
             errors = _errors(_k(case.id, f"rate_errors_{ci.id}"))
-            by_id = {m.id: m for m in meetings}
+            by_id = {m.id: m for m in held}
             st.selectbox("Uppföljningsmöte", [None, *by_id],
                          format_func=lambda i: "Inget möte" if i is None else
                          f"{by_id[i].held_on.isoformat()} {by_id[i].kind}",
