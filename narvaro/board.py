@@ -29,7 +29,6 @@ CASEWORKER_ROLES = ("koordinator", "teamledare")
 # Warning keys, in the order the board lists them.
 STEP1_LATE, NO_MEETING, MEETING_OVERDUE, TOO_OLD, QUEUE_LONG = (
     "steg1_sen", "inget_mote", "mote_passerat", "for_gammalt", "lang_ko")
-WARNING_KEYS = (STEP1_LATE, NO_MEETING, MEETING_OVERDUE, TOO_OLD, QUEUE_LONG)
 
 
 def warning_labels(cfg: Config | None = None) -> dict[str, str]:

@@ -105,11 +105,6 @@ class Process(_Strict):
     def step_index(self, key: str) -> int:
         return [s.key for s in self.steps].index(key)
 
-    def next_step(self, key: str) -> Step | None:
-        """The step after `key`; a repeating step is followed by itself until the user moves on."""
-        i = self.step_index(key)
-        return self.steps[i + 1] if i + 1 < len(self.steps) else None
-
 
 class ClosureReason(_Strict):
     label: str

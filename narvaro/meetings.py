@@ -234,10 +234,6 @@ def open_tasks(session: Session, case_id: int) -> list[Task]:
     return sorted(rows, key=lambda t: (t.due_on is None, t.due_on or dt.date.max, t.id))
 
 
-def tasks_for(session: Session, case_id: int) -> list[Task]:
-    return list(session.exec(select(Task).where(Task.case_id == case_id).order_by(col(Task.id))).all())
-
-
 # --- agenda ----------------------------------------------------------------------------------------
 
 def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) -> list[str]:

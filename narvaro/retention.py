@@ -28,7 +28,6 @@ from .models import (CLOSED, AuditEntry, Case, CaseActor, CaseEvent, CaseInterve
 
 PREFIX = "GALLRAD-"
 REMOVED = "[gallrad]"
-PURGED_BY = "gallring"
 _CHUNK = 500
 
 

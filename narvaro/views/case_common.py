@@ -82,6 +82,3 @@ def save(case_id: int, name: str, action: Callable[[Session, int], object], flas
 def value(case_id: int, name: str):
     return st.session_state.get(k(case_id, name))
 
-
-def text(case_id: int, name: str) -> str:
-    return (st.session_state.get(k(case_id, name)) or "").strip()

@@ -48,7 +48,7 @@ def _consent_state(c, today) -> str:
         return f"återkallat {ui.fmt_date(c.withdrawn_on)}"
     if c.valid_until is not None and c.valid_until < today:
         return "har gått ut"
-    return "giltigt"
+    return "giltigt" if consent.is_valid(c, today) else f"gäller från {ui.fmt_date(c.given_on)}"
 
 
 def render_consent(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
