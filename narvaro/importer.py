@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from . import audit, auth, cases, clock
 from .config import Config, get_config
 from .models import ASSIGNED, CLOSED, QUEUED, Assignment, Case, School, User
+from .text import fold
 
 # Header → Case attribute (or a pseudo-field resolved on write). The first eleven are the team's
 # spreadsheet columns; the rest are written by the export so that a round trip keeps every indicator.
@@ -116,10 +117,6 @@ class Report:
 
 # --- reading the file ----------------------------------------------------------------------------
 
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def is_xlsx(data: bytes, file_name: str) -> bool:
     return file_name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
 
@@ -173,11 +170,11 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unicodedata.normalize("NFC", str(value)).strip()  # stored as composed text, whatever the file held
 
 
 def _map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
-    known = {_fold(label): label for label in COLUMNS}
+    known = {fold(label): label for label in COLUMNS}
     index: dict[int, str] = {}
     warnings: list[str] = []
     seen: dict[str, int] = {}
@@ -185,7 +182,7 @@ def _map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
         name = _cell_text(cell)
         if not name:
             continue
-        label = known.get(_fold(name))
+        label = known.get(fold(name))
         if label is None:
             warnings.append(f"Kolumnen \"{name}\" känns inte igen och lästes inte.")
             continue
@@ -203,8 +200,8 @@ def _map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
 # --- checking values -----------------------------------------------------------------------------
 
 def _match(value: str, labels: Iterable[str]) -> str | None:
-    wanted = _fold(value)
-    return next((label for label in labels if _fold(label) == wanted), None)
+    wanted = fold(value)
+    return next((label for label in labels if fold(label) == wanted), None)
 
 
 def _date(value: Any) -> dt.date | str:
@@ -274,8 +271,8 @@ def check_row(line: int, raw: dict[str, Any], cfg: Config, today: dt.date) -> tu
     district_text = _cell_text(raw.get("Verksamhetsområde"))
     values["district"] = None
     if district_text:
-        d = next((d.key for d in ref.districts if _fold(d.key) == _fold(district_text)
-                  or _fold(d.name) == _fold(district_text)), None)
+        d = next((d.key for d in ref.districts if fold(d.key) == fold(district_text)
+                  or fold(d.name) == fold(district_text)), None)
         if d is None:
             bad("Verksamhetsområde", f"okänt verksamhetsområde \"{district_text}\". Tillåtna värden: "
                 + _allowed(d.name for d in ref.districts) + ".")
@@ -367,19 +364,19 @@ def check(session: Session, data: bytes, file_name: str, config: Config | None =
     if blind:
         report.warnings.append(f"{blind} rader saknar både ärendenummer och elev-ID. De får nya nummer och koder; "
                                "läses filen in igen blir de dubbletter. Importera hellre exporten från Närvaro.")
-    known_schools = {_fold(n) for n in session.exec(select(School.name)).all()}
+    known_schools = {fold(n) for n in session.exec(select(School.name)).all()}
     seen: set[str] = set()
     for r in todo:
         name = r.values["school"]
-        if name and _fold(name) not in known_schools and _fold(name) not in seen:
-            seen.add(_fold(name))
+        if name and fold(name) not in known_schools and fold(name) not in seen:
+            seen.add(fold(name))
             report.new_schools.append(name)
     seen = set()
     known_users = _users_by_name(session)
     for r in todo:
         name = r.values["coordinator"]
-        if name and _fold(name) not in known_users and _fold(name) not in seen:
-            seen.add(_fold(name))
+        if name and fold(name) not in known_users and fold(name) not in seen:
+            seen.add(fold(name))
             report.new_coordinators.append(name)
     no_coordinator = sum(1 for r in todo if r.values["assigned_on"] and not r.values["closed_on"]
                          and not r.values["coordinator"])
@@ -410,8 +407,8 @@ def _users_by_name(session: Session) -> dict[str, User]:
     """Users by folded name and username. Matched in Python: SQLite's lower() leaves å, ä, ö alone."""
     out: dict[str, User] = {}
     for user in session.exec(select(User).order_by(User.id.desc())).all():  # type: ignore[union-attr]
-        out[_fold(user.name)] = user
-        out[_fold(user.username)] = user
+        out[fold(user.name)] = user
+        out[fold(user.username)] = user
     return out
 
 
@@ -451,25 +448,25 @@ def import_file(session: Session, data: bytes, file_name: str, by: str | None, d
 
     skipped = set(report.skipped_lines)
     todo = [r for r in rows if r.line not in skipped]
-    schools: dict[str, School] = {_fold(s.name): s for s in session.exec(select(School)).all()}
+    schools: dict[str, School] = {fold(s.name): s for s in session.exec(select(School)).all()}
     known_users = _users_by_name(session)
     users: dict[str, User] = {}
     created_users: list[str] = []
     for row in todo:
         v = row.values
-        if v["school"] and _fold(v["school"]) not in schools:
+        if v["school"] and fold(v["school"]) not in schools:
             school = School(name=v["school"], school_form=v["school_form"], provider=v["provider"],
                             district=v["district"])
             session.add(school)
-            schools[_fold(v["school"])] = school
+            schools[fold(v["school"])] = school
         name = v["coordinator"]
-        if name and _fold(name) not in users:
-            user = known_users.get(_fold(name))
+        if name and fold(name) not in users:
+            user = known_users.get(fold(name))
             if user is None:
                 user = auth.create_user(session, username=username_for(session, name), name=name,
                                         role="koordinator", password=None, by=by, active=False)
                 created_users.append(f"{name} ({user.username})")
-            users[_fold(name)] = user
+            users[fold(name)] = user
     session.flush()
 
     # Rows with their own number first, so a generated number never takes one the file names further down.
@@ -488,8 +485,8 @@ def import_file(session: Session, data: bytes, file_name: str, by: str | None, d
 def _write_case(session: Session, row: Row, schools: dict[str, School], users: dict[str, User],
                 by: str | None, file_name: str) -> None:
     v = row.values
-    school = schools.get(_fold(v["school"])) if v["school"] else None
-    user = users.get(_fold(v["coordinator"])) if v["coordinator"] else None
+    school = schools.get(fold(v["school"])) if v["school"] else None
+    user = users.get(fold(v["coordinator"])) if v["coordinator"] else None
     received: dt.date = v["received_on"]
     fields: dict[str, Any] = {
         "number": v["number"] or cases.next_case_number(session, received.year),

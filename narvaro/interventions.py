@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from . import audit, cases, clock, config, consent, suppression
 from .config import InterventionDef, get_config
 from .models import CLOSED, Case, CaseIntervention, EffectRating, Meeting
+from .text import fold
 
 KINDS = ("samordnande", "operativa")
 KIND_LABELS = {"samordnande": "Samordnande", "operativa": "Operativa"}
@@ -45,17 +46,13 @@ class InterventionError(ValueError):
 
 # --- the exempellista --------------------------------------------------------------------------
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
 def catalogue(search: str = "") -> dict[str, list[InterventionDef]]:
     """The exempellista by kind, keeping only entries whose name or description contains `search`."""
     cat = get_config().interventions
-    words = _fold(search).split()
+    words = fold(search).split()
 
     def hit(d: InterventionDef) -> bool:
-        hay = _fold(f"{d.name} {d.description}")
+        hay = fold(f"{d.name} {d.description}")
         return all(w in hay for w in words)
 
     return {"samordnande": [d for d in cat.samordnande if hit(d)],
@@ -349,7 +346,7 @@ def promote(session: Session, *, name: str, kind: str, description: str, by: str
     with _write_lock:
         text = target.read_text(encoding="utf-8")
         current = config.Interventions.model_validate(yaml.safe_load(text))
-        if any(_fold(d.name) == _fold(name) for _, d in current.all()):
+        if any(fold(d.name) == fold(name) for _, d in current.all()):
             raise InterventionError("name", f"{name} finns redan i exempellistan.")
         taken = {d.key for _, d in current.all()}
         key, i = _slug(name), 2

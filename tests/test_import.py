@@ -3,6 +3,7 @@ reported), re-import without duplicates, and imported closed cases counted like 
 Every test runs on SQLite and PostgreSQL."""
 import datetime as dt
 import io
+import unicodedata
 
 import pytest
 from sqlmodel import Session, func, select
@@ -193,3 +194,15 @@ def test_cli_import_exit_status_and_dry_run(db_url, tmp_path, frozen_clock, caps
     assert cli.main(["--database-url", db_url, "import", str(good)]) == 0
     assert _counts(engine)[0] == 4
     engine.dispose()
+
+
+def test_decomposed_letters_from_a_mac_match_the_lists(engine, frozen_clock):
+    """macOS may save "å" as "a" + a combining ring (NFD); the values still match data/ and known schools."""
+    nfd = [[unicodedata.normalize("NFD", cell) for cell in row] for row in GOOD]
+    report = _import(engine, csv_bytes(nfd))
+    assert report.ok and report.written, report.lines()
+    assert report.new_schools == ["Norrskolan", "Södra gymnasiet"]
+    with Session(engine) as s:
+        first = s.exec(select(Case).where(Case.number == "NK-2022-0001")).one()
+        assert (first.provider, first.closure_reason) == ("Kommunal", "Återgått till undervisning")
+        assert s.exec(select(Case).where(Case.number == "NK-2023-0004")).one().provider == "Fristående"
