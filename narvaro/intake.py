@@ -193,6 +193,12 @@ def missing_prerequisites(clean: dict[str, Any]) -> list[str]:
     return missing
 
 
+def school_choices(session: Session) -> dict[int, str]:
+    """The known schools for the form's list: id → "name (school form)", by name."""
+    rows = session.exec(select(School.id, School.name, School.school_form).order_by(School.name)).all()
+    return {sid: f"{name} ({form})" for sid, name, form in rows}
+
+
 def find_open_duplicates(session: Session, pupil_code: str | None, personal_number: str | None) -> list[Duplicate]:
     """Open cases of the same pupil (same pupil code, or same personnummer)."""
     conditions = []

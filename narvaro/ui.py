@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -109,3 +110,13 @@ def _demo_flag(url: str) -> bool:
 
 def is_demo() -> bool:
     return _demo_flag(db.database_url())
+
+
+def case_link(number: str, label: str | None = None) -> None:
+    """A link to the case page, opened in the same session; a plain URL when that page is not in this run's
+    navigation (a page run on its own, as in AppTest)."""
+    label = label or number
+    try:
+        st.page_link("pages/arende.py", label=label, icon=":material/folder_open:", query_params={"arende": number})
+    except StreamlitAPIException:
+        st.markdown(f"[{label}](/arende?arende={number})")

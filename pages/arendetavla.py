@@ -7,7 +7,6 @@ import html
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from narvaro import board, clock, handout, ui
 from narvaro.board import QUEUE, BoardFilters
@@ -21,20 +20,6 @@ labels = board.warning_labels(cfg)
 step_names = {s.key: s.name for s in cfg.process.steps}
 districts = {d.key: d.name for d in ref.districts}
 column_titles = {c.key: c.title for c in board.columns(cfg)}
-use_page_link = True
-
-
-def case_link(number: str) -> None:
-    """A link to the case page; a plain URL when that page is not in this run's navigation."""
-    global use_page_link
-    if use_page_link:
-        try:
-            st.page_link("pages/arende.py", label=number, icon=":material/folder_open:", query_params={"arende": number})
-            return
-        except StreamlitAPIException:
-            use_page_link = False
-    st.markdown(f"[{number}](/arende?arende={number})")
-
 
 st.title("Ärendetavla")
 
@@ -148,7 +133,7 @@ if user.role in handout.HANDOUT_ROLES:
 
 def _card(card: board.Card, col_key: str, place: int | None) -> None:
     with st.container(border=True):
-        case_link(card.number)
+        ui.case_link(card.number)
         lines = [f"**{html.escape(card.pupil_code)}** · {html.escape(card.school or '–')} · {card.school_form}"]
         if col_key == QUEUE:
             lines.append(f"Plats {place} i kön · väntat {card.days_since_received} dagar")

@@ -6,11 +6,8 @@ duplicate. Everything typed lives in session_state under the widget keys, so an 
 import datetime as dt
 
 import streamlit as st
-from sqlmodel import select
-from streamlit.errors import StreamlitAPIException
 
 from narvaro import clock, intake, permissions, ui
-from narvaro.models import School
 
 user = ui.guard("intake")
 ref = ui.config().reference
@@ -22,15 +19,6 @@ FIELDS = ("pupil_code", "birth_year", "sex", "school_year", "personal_number", "
           "requesting_rector", "rector_contact", "support_requested", "absence_percent_intake", "absence_period",
           "investigated_on", "reported_on", "school_interventions_started", "registered_in_municipality",
           "consent_status")
-
-
-def case_link(number: str) -> None:
-    """A link to the case page; a plain URL when that page is not in this run's navigation."""
-    try:
-        st.page_link("pages/arende.py", label=f"Öppna ärende {number}", icon=":material/folder_open:",
-                     query_params={"arende": number})
-    except StreamlitAPIException:
-        st.markdown(f"[Öppna ärende {number}](/arende?arende={number})")
 
 
 def _values() -> dict:
@@ -83,7 +71,7 @@ if duplicates:
             why = f"samma personnummer ({masked})" if reason == "personnummer" else "samma elevkod"
             st.markdown(f"**{number}** – {why}")
             if permissions.may_read_case_content(user.role):
-                case_link(number)
+                ui.case_link(number, f"Öppna ärende {number}")
         c1, c2 = st.columns(2)
         c1.button("Spara ändå som nytt ärende", key="in_confirm", on_click=_save, args=(True,), type="primary")
         c2.button("Avbryt", key="in_cancel_dup", on_click=_cancel_duplicate)
@@ -92,8 +80,7 @@ if "in_received_on" not in ss:
     ss["in_received_on"] = today
 
 with ui.session() as s:
-    schools = s.exec(select(School.id, School.name, School.school_form).order_by(School.name)).all()
-school_names = {sid: f"{name} ({form})" for sid, name, form in schools}
+    school_names = intake.school_choices(s)
 districts = {d.key: d.name for d in ref.districts}
 date_limits = dict(min_value=dt.date(2000, 1, 1), max_value=today + dt.timedelta(days=366), format="YYYY-MM-DD")
 
