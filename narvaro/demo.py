@@ -12,7 +12,7 @@ import string
 
 from sqlmodel import Session, select
 
-from . import audit, auth, cases, clock
+from . import audit, auth, cases, clock, meetings
 from .config import get_config
 from .models import ACTIVE, ASSIGNED, CLOSED, Assignment, Case, Meeting, School, User
 
@@ -106,7 +106,7 @@ def fill_cases(session: Session, rng: random.Random, n: int, schools: list[Schoo
         school = rng.choice(schools)
         received = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
         age = (end - received).days
-        sex = rng.choices(ref.sexes + [None], weights=[50, 45, 3, 2])[0]
+        sex = rng.choices(ref.sexes + [None], weights=[50, 45] + [3] * (len(ref.sexes) - 2) + [2])[0]
         fields = dict(
             pupil_code=f"{code_prefix}-{i + 1:05d}", birth_year=received.year - rng.randint(8, 18), sex=sex,
             school_year=str(rng.randint(1, 9)) if "grund" in school.school_form else str(rng.randint(1, 3)),
@@ -116,7 +116,7 @@ def fill_cases(session: Session, rng: random.Random, n: int, schools: list[Schoo
             absence_percent_intake=float(rng.randint(30, 95)), absence_period="senaste 8 veckorna",
             investigated_on=received - dt.timedelta(days=rng.randint(20, 90)),
             reported_on=received - dt.timedelta(days=rng.randint(5, 19)),
-            school_interventions_started=True, registered_in_municipality=True, consent_status="Inhämtat",
+            school_interventions_started=True, registered_in_municipality=True, consent_status=ref.consent_given,
         )
         case = cases.create_case(session, fields, by)
         if age < 20 and rng.random() < 0.6:
@@ -137,7 +137,7 @@ def fill_cases(session: Session, rng: random.Random, n: int, schools: list[Schoo
         cycle = 0
         while meeting_day < end and cycle < 6:
             attendance = max(0.0, min(100.0, attendance + rng.uniform(-5, 20)))
-            session.add(Meeting(case_id=case.id, kind="Uppföljningsmöte", held_on=meeting_day,
+            session.add(Meeting(case_id=case.id, kind=meetings.FOLLOW_UP, held_on=meeting_day,
                                 participants="Rektor, EHT, koordinator", situation="Påhittad nulägesbeskrivning.",
                                 attendance_percent=round(attendance), created_by=by))
             cycle += 1

@@ -23,6 +23,11 @@ def marker(threshold: int) -> str:
     return f"<{threshold}"
 
 
+def notice(threshold: int) -> str:
+    """The sentence that explains the marker wherever suppressed figures are shown."""
+    return f"Antal under {threshold} visas som \"{marker(threshold)}\""
+
+
 def is_suppressed(value: Any) -> bool:
     return isinstance(value, str) and (value.startswith("<") or value == HIDDEN_DERIVED)
 

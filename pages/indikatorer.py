@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from narvaro import charts, clock, reports, ui
+from narvaro import charts, clock, reports, suppression, ui
 from narvaro.indicators import Period
 
 user = ui.guard("dashboard")
@@ -39,9 +39,9 @@ with ui.session() as s:
 st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
 if report.suppressed:
     t = ui.config().process.rules.small_number_threshold
-    st.info(f"Du ser sammanställningar. Antal under {t} visas som \"<{t}\", och andelar eller medelvärden "
+    st.info(f"Du ser sammanställningar. {suppression.notice(t)}, och andelar eller medelvärden "
             f"som bygger på färre än {t} ärenden visas som \"–\", så att ingen elev kan kännas igen. Där en "
-            f"summa visas döljs vid behov fler celler i samma rad (också som \"<{t}\"), så att inget dolt antal "
+            f"summa visas döljs vid behov fler celler i samma rad (också som \"{suppression.marker(t)}\"), så att inget dolt antal "
             f"kan räknas fram ur summan.",
             icon=":material/visibility_off:")
 

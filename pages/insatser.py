@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from narvaro import cases, charts, interventions, ui, workflow
+from narvaro import cases, charts, interventions, suppression, ui, workflow
 from narvaro.interventions import KIND_LABELS, KINDS, InterventionError
 from narvaro.views import case_common, interventions_panel
 
@@ -13,7 +13,7 @@ threshold = cfg.process.rules.small_number_threshold
 st.title("Insatser")
 st.caption("Exempellistan är en utgångspunkt för samtalet med skolan. Siffrorna visar hur många ärenden som använt "
            "insatsen och, bland avslutade ärenden, hur många som avslutades för att eleven återgått till undervisning. "
-           f"Antal under {threshold} visas som \"<{threshold}\" så att ingen elev kan kännas igen.")
+           f"{suppression.notice(threshold)} så att ingen elev kan kännas igen.")
 
 
 

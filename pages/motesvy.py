@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from narvaro import charts, clock, reports, ui
+from narvaro import charts, clock, reports, suppression, ui
 from narvaro.indicators import Period
 
 user = ui.guard("meeting_view")
@@ -60,7 +60,7 @@ st.markdown(f"<h1 class='mv-title'>{html.escape(table.title)}</h1>"
             unsafe_allow_html=True)
 if report.suppressed:
     t = ui.config().process.rules.small_number_threshold
-    st.caption(f"Antal under {t} visas som \"<{t}\".")
+    st.caption(suppression.notice(t) + ".")
 
 if table.headline:
     cols = st.columns(len(table.headline))
