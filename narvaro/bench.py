@@ -293,7 +293,10 @@ async def _open_session(page, base: str, user: BenchUser, path: str):
     await page.get_by_role("button", name="Logga in").click()
     await page.get_by_role("button", name="Logga ut").wait_for(timeout=WAIT_MS)
     name = settings.cookie_name()  # written a moment after the run ends; the page load below needs it
+    deadline = time.monotonic() + WAIT_MS / 1000
     while not any(c["name"] == name for c in await page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"inloggningscookien {name} sattes aldrig")
         await page.wait_for_timeout(50)
     await page.goto(f"{base}/{path}")
     await page.wait_for_selector(appserver.READY, timeout=WAIT_MS)
