@@ -364,26 +364,24 @@ def check(session: Session, data: bytes, file_name: str, config: Config | None =
     if blind:
         report.warnings.append(f"{blind} rader saknar både ärendenummer och elev-ID. De får nya nummer och koder; "
                                "läses filen in igen blir de dubbletter. Importera hellre exporten från Närvaro.")
-    known_schools = {fold(n) for n in session.exec(select(School.name)).all()}
-    seen: set[str] = set()
-    for r in todo:
-        name = r.values["school"]
-        if name and fold(name) not in known_schools and fold(name) not in seen:
-            seen.add(fold(name))
-            report.new_schools.append(name)
-    seen = set()
-    known_users = _users_by_name(session)
-    for r in todo:
-        name = r.values["coordinator"]
-        if name and fold(name) not in known_users and fold(name) not in seen:
-            seen.add(fold(name))
-            report.new_coordinators.append(name)
+    report.new_schools = _new_names(todo, "school", {fold(n) for n in session.exec(select(School.name)).all()})
+    report.new_coordinators = _new_names(todo, "coordinator", set(_users_by_name(session)))
     no_coordinator = sum(1 for r in todo if r.values["assigned_on"] and not r.values["closed_on"]
                          and not r.values["coordinator"])
     if no_coordinator:
         report.warnings.append(f"{no_coordinator} pågående ärenden har tilldelningsdatum men ingen koordinator; "
                                "de läggs i kön för fördelning.")
     return report, rows
+
+
+def _new_names(rows: list[Row], key: str, known: set[str]) -> list[str]:
+    """Names in column `key` that are not known yet (folded), each once, as first written in the file."""
+    new: dict[str, str] = {}
+    for r in rows:
+        name = r.values[key]
+        if name and fold(name) not in known:
+            new.setdefault(fold(name), name)
+    return list(new.values())
 
 
 def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
