@@ -140,6 +140,11 @@ def _no_duplicates(values: list[str]) -> list[str]:
     return values
 
 
+# The two meeting kinds the workflow itself refers to; meeting_kinds in reference.yaml must list them.
+FOLLOW_UP_KIND = "Uppföljningsmöte"
+EHT_KIND = "EHT-möte"
+
+
 class Reference(_Strict):
     school_forms: list[str] = Field(min_length=1)
     providers: list[str] = Field(min_length=1)
@@ -179,6 +184,10 @@ class Reference(_Strict):
             raise ValueError("högst en utförare i intervention_performers kan ha other_actor: true")
         _no_duplicates([p.label for p in self.intervention_performers])
         _no_duplicates([x.label for x in self.intervention_statuses])
+        missing = [k for k in (FOLLOW_UP_KIND, EHT_KIND) if k not in self.meeting_kinds]
+        if missing:
+            raise ValueError(f"meeting_kinds saknar {missing[0]!r}: arbetsgången bygger på den mötestypen "
+                             "(uppföljningsmötenas frågor och närvaro, Steg 1:s EHT-möte)")
         grouped = [form for forms in self.statistics_groups.values() for form in forms]
         unknown = sorted(set(grouped) - set(self.school_forms))
         if unknown:

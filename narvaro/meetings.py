@@ -12,12 +12,11 @@ from sqlmodel import Session, col, select
 
 from . import audit, cases, clock, closing, workflow
 from .board import coordinator_names
-from .config import Config, get_config
+from .config import EHT_KIND, FOLLOW_UP_KIND, Config, get_config
 from .models import Case, CaseIntervention, Meeting, School, Task
 from .workflow import InputError
 
-FOLLOW_UP = "Uppföljningsmöte"
-EHT = "EHT-möte"
+FOLLOW_UP, EHT = FOLLOW_UP_KIND, EHT_KIND  # checked against data/reference.yaml at start-up
 TEXT_MAX = 4000
 PARTICIPANTS_MAX = 1000
 TASK_MAX = 1000

@@ -113,3 +113,12 @@ def test_lists_that_steer_rules_are_data_and_checked(data_copy):
     # A municipality that renames a status gets it everywhere, without code changes.
     path.write_text(original.replace("{label: pågående, open: true}", "{label: pågår, open: true}"), encoding="utf-8")
     assert load_config(data_copy).reference.open_intervention_statuses == ["planerad", "pågår"]
+
+
+def test_meeting_kinds_the_workflow_needs_must_be_listed(data_copy):
+    path = data_copy / "reference.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("meeting_kinds: [Uppföljningsmöte, ", "meeting_kinds: [Uppföljning, "),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="meeting_kinds saknar 'Uppföljningsmöte'"):
+        load_config(data_copy)
