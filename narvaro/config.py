@@ -62,6 +62,10 @@ class Question(_Strict):
     text: str
 
 
+# The follow-up meeting's four questions (seed 003) each have a field of their own; the texts are free.
+FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote")
+
+
 class Rules(_Strict):
     step1_days: int = Field(ge=1)
     first_follow_up_min_days: int = Field(ge=1)
@@ -94,7 +98,13 @@ class Process(_Strict):
         dup = {k for k in keys if keys.count(k) > 1}
         if dup:
             raise ValueError(f"steget {sorted(dup)[0]!r} finns två gånger")
+        missing = [k for k in FOLLOW_UP_QUESTION_KEYS if k not in {q.key for q in self.follow_up_questions}]
+        if missing:
+            raise ValueError(f"follow_up_questions saknar frågan med key {missing[0]!r}")
         return self
+
+    def follow_up_question(self, key: str) -> str:
+        return next(q.text for q in self.follow_up_questions if q.key == key)
 
     def step(self, key: str) -> Step:
         for s in self.steps:

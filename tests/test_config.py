@@ -122,3 +122,11 @@ def test_meeting_kinds_the_workflow_needs_must_be_listed(data_copy):
                     encoding="utf-8")
     with pytest.raises(ConfigError, match="meeting_kinds saknar 'Uppföljningsmöte'"):
         load_config(data_copy)
+
+
+def test_follow_up_questions_keep_their_keys(data_copy):
+    path = data_copy / "process.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("{key: narvaro, ", "{key: franvaro, "), encoding="utf-8")
+    with pytest.raises(ConfigError, match="follow_up_questions saknar frågan med key 'narvaro'"):
+        load_config(data_copy)

@@ -108,7 +108,7 @@ def _task_form(case: Case, user: ui.CurrentUser) -> None:
 
 def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
     cfg = ui.config()
-    q = {i: question.text for i, question in enumerate(cfg.process.follow_up_questions)}
+    q = cfg.process.follow_up_question
     since = meetings.attendance_period_start(session, case)
     left = workflow.open_items(session, case)
     errs = errors(case.id, "fu")
@@ -118,14 +118,14 @@ def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
         show(errs, "held_on")
         st.text_input("Deltagare", key=k(case.id, "fu_participants"))
         show(errs, "participants")
-        st.text_area(q.get(0, "Nuläge?"), key=k(case.id, "fu_situation"))
+        st.text_area(q("nulage"), key=k(case.id, "fu_situation"))
         show(errs, "situation")
-        st.number_input(f"{q.get(1, 'Närvaro?')} Procent för perioden sedan {ui.fmt_date(since)}", value=None,
+        st.number_input(f"{q('narvaro')} Procent för perioden sedan {ui.fmt_date(since)}", value=None,
                         step=1.0, key=k(case.id, "fu_attendance"))
         show(errs, "attendance")
-        st.text_area(q.get(2, "Fortsatta insatser?"), key=k(case.id, "fu_further"))
+        st.text_area(q("fortsatta_insatser"), key=k(case.id, "fu_further"))
         show(errs, "further_interventions")
-        st.date_input(q.get(3, "Nytt möte"), value=None, key=k(case.id, "fu_next"), format="YYYY-MM-DD")
+        st.date_input(q("nytt_mote"), value=None, key=k(case.id, "fu_next"), format="YYYY-MM-DD")
         show(errs, "next_meeting_on")
         st.checkbox("Rektor beslutar att avsluta ärendet: insatserna har inte gett önskad effekt",
                     key=k(case.id, "fu_close"))
