@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from . import audit, clock
 from .config import get_config
 from .models import ROLES, User
+from .permissions import CASE_WORKERS
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[a-z0-9._-]{2,64}$")
@@ -142,7 +143,7 @@ def record_login(session: Session, username: str, success: bool) -> str | None:
 
 
 def coordinators(session: Session, active_only: bool = True) -> list[User]:
-    q = select(User).where(User.role.in_(("koordinator", "teamledare")))  # type: ignore[union-attr]
+    q = select(User).where(User.role.in_(CASE_WORKERS))  # type: ignore[union-attr]
     if active_only:
         q = q.where(User.active == True)  # noqa: E712
     return list(session.exec(q.order_by(User.name)).all())

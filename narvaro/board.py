@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from . import clock
 from .config import Config, get_config
+from .permissions import CASE_WORKERS
 from .models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, School, User
 
 CARD_LIMIT = 50
@@ -24,7 +25,6 @@ QUEUE, ASSIGNED_COL, FOLLOW_UP, CLOSED_COL = "ko", "tilldelad", "uppfoljning", "
 # Every closed case in the archive has no next meeting, so an index lookup on "IS NULL" would visit them all;
 # wrapped, the planner takes the status index (a handful of open cases) instead.
 NO_NEXT_MEETING = func.coalesce(Case.next_meeting_on, Case.next_meeting_on).is_(None)
-CASEWORKER_ROLES = ("koordinator", "teamledare")
 
 # Warning keys, in the order the board lists them.
 STEP1_LATE, NO_MEETING, MEETING_OVERDUE, TOO_OLD, QUEUE_LONG = (
@@ -343,7 +343,7 @@ def caseload(session: Session) -> list[Load]:
     ).all())
     rows = session.exec(
         select(User.id, User.username, User.name, User.district)
-        .where(User.role.in_(CASEWORKER_ROLES), User.active == True)  # type: ignore[union-attr]  # noqa: E712
+        .where(User.role.in_(CASE_WORKERS), User.active == True)  # type: ignore[union-attr]  # noqa: E712
         .order_by(User.name)
     ).all()
     return [Load(uid, username, name, district, int(counts.get(uid, 0))) for uid, username, name, district in rows]

@@ -14,6 +14,7 @@ from . import audit, cases, clock
 from .board import Load
 from .config import get_config
 from .models import ASSIGNED, QUEUED, Assignment, Case, User
+from .permissions import CASE_WORKERS
 
 HANDOUT_ROLES = frozenset({"teamledare"})
 
@@ -49,7 +50,7 @@ def assign(session: Session, case_id: int, expected_version: int, user_ids: list
     if not ids:
         raise HandoutError("Välj minst en koordinator.")
     users = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}  # type: ignore[union-attr]
-    if set(users) != set(ids) or any(not u.active or u.role not in ("koordinator", "teamledare")
+    if set(users) != set(ids) or any(not u.active or u.role not in CASE_WORKERS
                                      for u in users.values()):
         raise HandoutError("Välj koordinatorer i listan.")
     try:

@@ -13,10 +13,10 @@ from sqlmodel import Session, col, select
 from . import audit, cases, clock
 from .config import ChecklistItem, Config, Step, get_config
 from .models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, ChecklistMark, StepChange
+from .permissions import CASE_WORKERS
 
 NO_SUPPORT = "Nej"  # the rector's answer when no support is wanted
 REASON_MAX = 500
-WORKING_ROLES = frozenset({"teamledare", "koordinator"})
 
 
 class InputError(ValueError):
@@ -45,7 +45,7 @@ def may_open(session: Session, role: str, user_id: int, case: Case) -> bool:
 
 def may_work_on(session: Session, role: str, user_id: int, case: Case) -> bool:
     """Changing a case needs it handed out and open, and the person on it (or the team leader)."""
-    if case.status in (QUEUED, CLOSED) or role not in WORKING_ROLES:
+    if case.status in (QUEUED, CLOSED) or role not in CASE_WORKERS:
         return False
     return may_open(session, role, user_id, case)
 
