@@ -11,15 +11,14 @@ from sqlmodel import Session, select
 
 from . import audit, cases, clock
 from .config import get_config
+from .errors import FieldError
 from .models import Consent
 
 SEPARATOR = ";"
 
 
-class ConsentError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class ConsentError(FieldError):
+    """Bad input for a consent record."""
 
 
 class MissingConsent(Exception):

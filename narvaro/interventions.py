@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from . import audit, cases, clock, config, consent, suppression
 from .config import InterventionDef, get_config
+from .errors import FieldError
 from .models import CLOSED, Case, CaseIntervention, EffectRating, Meeting
 from .text import fold
 
@@ -36,12 +37,8 @@ COMMENT_MAX = 1000
 DESCRIPTION_MAX = 300
 
 
-class InterventionError(ValueError):
-    """Bad input for an intervention; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class InterventionError(FieldError):
+    """Bad input for an intervention."""
 
 
 # --- the exempellista --------------------------------------------------------------------------

@@ -17,18 +17,15 @@ from sqlmodel import Session, col, select
 
 from . import audit, cases, clock
 from .config import Survey, get_config
+from .errors import FieldError
 from .models import SurveyResponse
 
 FREE_TEXT_MAX = 2000
 ROLE_QUESTION = "Svarandens roll"
 
 
-class SurveyError(ValueError):
+class SurveyError(FieldError):
     """Bad input for a response; `field` is the question key (or respondent_role, answered_on, survey_key)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def all_surveys() -> list[Survey]:

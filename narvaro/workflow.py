@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from . import audit, cases, clock
 from .config import ChecklistItem, Config, Step, get_config
+from .errors import FieldError
 from .models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, ChecklistMark, StepChange
 from .permissions import CASE_WORKERS
 
@@ -19,12 +20,8 @@ NO_SUPPORT = "Nej"  # the rector's answer when no support is wanted
 REASON_MAX = 500
 
 
-class InputError(ValueError):
-    """Bad input for a case service; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class InputError(FieldError):
+    """Bad input for a case service."""
 
 
 # --- who may open a case -------------------------------------------------------------------------

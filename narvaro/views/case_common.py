@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from .. import ui
 from ..cases import CaseNotFound, ClosedCaseError, StaleCaseError
-from ..consent import ConsentError, MissingConsent
+from ..consent import MissingConsent
+from ..errors import FieldError
 from ..models import ACTIVE, ASSIGNED, CLOSED, QUEUED
-from ..workflow import InputError
 
 FORM = "_form"
 FLASH = "arende_flash"
@@ -55,16 +55,14 @@ def show_form_error(errs: dict[str, str]) -> None:
         st.error(errs[FORM], icon=":material/sync_problem:")
 
 
-def save(case_id: int, name: str, action: Callable[[Session, int], object], flash: str | Callable[[], str],
-         clear: tuple[str, ...] = ()) -> bool:
-    """Run one save with the version the user saw; keep the message under `name`, or clear the inputs."""
+def run_save(err_key: str, action: Callable[[Session], object]) -> bool:
+    """Run one save in its own session. A refusal is kept under `err_key` as {field: message}, so the page
+    shows it next to the field (or above the form) and every input stays as typed."""
     ss = st.session_state
-    ss[QUIET] = True
-    err_key = k(case_id, f"{name}_errors")
     try:
         with ui.session() as s:
-            action(s, ss[version_key(case_id)])
-    except (InputError, ConsentError) as exc:
+            action(s)
+    except FieldError as exc:
         ss[err_key] = {exc.field: str(exc)}
     except MissingConsent as exc:
         ss[err_key] = {"actor_type": str(exc)}
@@ -72,11 +70,21 @@ def save(case_id: int, name: str, action: Callable[[Session, int], object], flas
         ss[err_key] = {FORM: str(exc)}
     else:
         ss.pop(err_key, None)
-        for key in clear:
-            ss.pop(k(case_id, key), None)
-        ss[FLASH] = flash() if callable(flash) else flash
         return True
     return False
+
+
+def save(case_id: int, name: str, action: Callable[[Session, int], object], flash: str | Callable[[], str],
+         clear: tuple[str, ...] = ()) -> bool:
+    """A save on the case page, with the version the user saw; on success the inputs are cleared."""
+    ss = st.session_state
+    ss[QUIET] = True
+    if not run_save(k(case_id, f"{name}_errors"), lambda s: action(s, ss[version_key(case_id)])):
+        return False
+    for key in clear:
+        ss.pop(k(case_id, key), None)
+    ss[FLASH] = flash() if callable(flash) else flash
+    return True
 
 
 def value(case_id: int, name: str):

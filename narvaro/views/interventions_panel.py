@@ -11,13 +11,11 @@ from typing import Any
 import streamlit as st
 
 from .. import interventions, meetings, ui
-from ..cases import ClosedCaseError, StaleCaseError
-from ..consent import MissingConsent
-from ..interventions import KIND_LABELS, KINDS, InterventionError
+from ..interventions import KIND_LABELS, KINDS
 from ..models import Case, CaseIntervention, Meeting
+from .case_common import run_save, show_form_error
 
 OWN = "__egen__"
-FORM = "_form"
 
 
 def _k(case_id: int, name: str) -> str:
@@ -28,28 +26,12 @@ def _errors(key: str) -> dict[str, str]:
     return st.session_state.get(key) or {}
 
 
-def _show_form_error(errors: dict[str, str]) -> None:
-    if FORM in errors:
-        st.error(errors[FORM], icon=":material/sync_problem:")
-
-
 def _save(err_key: str, action, flash_key: str, flash: str, clear: tuple[str, ...] = ()) -> None:
-    """Run one save; keep the message for the field it concerns, or clear the inputs on success."""
-    ss = st.session_state
-    try:
-        with ui.session() as s:
-            action(s)
-    except InterventionError as exc:
-        ss[err_key] = {exc.field: str(exc)}
-    except MissingConsent as exc:
-        ss[err_key] = {"actor_type": str(exc)}
-    except (StaleCaseError, ClosedCaseError) as exc:
-        ss[err_key] = {FORM: str(exc)}
-    else:
-        ss.pop(err_key, None)
+    """Run one save; on success clear the inputs and say so."""
+    if run_save(err_key, action):
         for key in clear:
-            ss.pop(key, None)
-        ss[flash_key] = flash
+            st.session_state.pop(key, None)
+        st.session_state[flash_key] = flash
 
 
 # --- callbacks -----------------------------------------------------------------------------------
@@ -135,7 +117,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
             st.selectbox("Status", statuses, index=statuses.index(ci.status) if ci.status in statuses else 0,
                          key=_k(case.id, f"status_{ci.id}"))
             ui.show_field_errors(errors, "status")
-            _show_form_error(errors)
+            show_form_error(errors)
             st.form_submit_button("Spara status", key=_k(case.id, f"status_save_{ci.id}"),
                                   on_click=_status, args=(case.id, case.version, ci.id, user.username))
         with right, st.form(_k(case.id, f"rate_form_{ci.id}"), border=False):
@@ -151,7 +133,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
             ui.show_field_errors(errors, "rating")
             st.text_area("Kommentar till effekten", key=_k(case.id, f"comment_{ci.id}"), height=68)
             ui.show_field_errors(errors, "comment")
-            _show_form_error(errors)
+            show_form_error(errors)
             st.form_submit_button("Spara effekt", key=_k(case.id, f"rate_save_{ci.id}"),
                                   on_click=_rate, args=(case.id, case.version, ci.id, user.username))
 
@@ -196,6 +178,6 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
         ui.show_field_errors(errors, "plan")
         st.selectbox("Status", ref.intervention_status_labels, key=k("status"))
         ui.show_field_errors(errors, "status")
-        _show_form_error(errors)
+        show_form_error(errors)
         st.form_submit_button("Lägg till insats", key=k("add"), type="primary",
                               on_click=_add, args=(case.id, case.version, user.username))

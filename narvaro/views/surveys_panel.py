@@ -8,12 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import surveys, ui
-from ..cases import StaleCaseError
 from ..config import Survey
 from ..models import Case
-from ..surveys import SurveyError
-
-FORM = "_form"
+from .case_common import run_save, show_form_error
 
 
 def _k(case_id: int, survey_key: str, name: str) -> str:
@@ -25,16 +22,9 @@ def _enter(case_id: int, version: int, survey_key: str, username: str) -> None:
     survey = surveys.get_survey(survey_key)
     k = lambda name: _k(case_id, survey_key, name)  # noqa: E731
     answers = {q.key: ss.get(k(f"q_{q.key}")) for q in survey.questions}
-    try:
-        with ui.session() as s:
-            surveys.record_response(s, case_id, version, survey_key=survey_key, respondent_role=ss.get(k("role")),
-                                    answered_on=ss.get(k("date")), answers=answers, by=username)
-    except SurveyError as exc:
-        ss[k("errors")] = {exc.field: str(exc)}
-    except StaleCaseError as exc:
-        ss[k("errors")] = {FORM: str(exc)}
-    else:
-        ss.pop(k("errors"), None)
+    if run_save(k("errors"), lambda s: surveys.record_response(
+            s, case_id, version, survey_key=survey_key, respondent_role=ss.get(k("role")),
+            answered_on=ss.get(k("date")), answers=answers, by=username)):
         for key in [k("role"), k("date"), *(k(f"q_{q.key}") for q in survey.questions)]:
             ss.pop(key, None)
         ss[_k(case_id, "", "flash")] = f"Svaret på {survey.name.lower()} är sparat."
@@ -83,8 +73,7 @@ def _entry(case: Case, survey: Survey, user: ui.CurrentUser) -> None:
             else:
                 st.text_area(q.text, key=k(f"q_{q.key}"), max_chars=surveys.FREE_TEXT_MAX)
             ui.show_field_errors(errors, q.key)
-        if FORM in errors:
-            st.error(errors[FORM], icon=":material/sync_problem:")
+        show_form_error(errors)
         st.form_submit_button("Spara svar", key=k("save"), on_click=_enter,
                               args=(case.id, case.version, survey.key, user.username))
 
