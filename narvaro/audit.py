@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from . import clock
 from .models import AuditEntry
 
 # Action names used across the app, so the audit search can offer them.
@@ -46,8 +47,9 @@ def search(session: Session, username: str | None = None, case_id: int | None = 
         q = q.where(AuditEntry.case_id == case_id)
     if action:
         q = q.where(AuditEntry.action == action)
+    # Days are the team's (Swedish) days, as the log page shows the times; the column holds UTC.
     if date_from:
-        q = q.where(AuditEntry.at >= dt.datetime.combine(date_from, dt.time.min, tzinfo=dt.timezone.utc))
+        q = q.where(AuditEntry.at >= dt.datetime.combine(date_from, dt.time.min, tzinfo=clock.LOCAL))
     if date_to:
-        q = q.where(AuditEntry.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc))
+        q = q.where(AuditEntry.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=clock.LOCAL))
     return list(session.exec(q.order_by(col(AuditEntry.id).desc()).limit(limit)).all())

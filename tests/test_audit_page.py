@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlmodel import Session, func, select
 
-from narvaro import audit, auth, cases, db, exporter, importer, retention
+from narvaro import audit, auth, cases, clock, db, exporter, importer, retention
 from narvaro.models import AuditEntry, Case
 from tests.conftest import add_user, page_as, text_of
 from tests.test_import import BAD, GOOD, csv_bytes
@@ -44,6 +44,16 @@ def _seed(url):
         cases.open_case(s, case.id, "anna")
         auth.record_login(s, "anna", success=False)
     engine.dispose()
+
+
+def test_date_search_uses_swedish_days(engine, frozen_clock):
+    """Half past midnight in Stockholm is the evening before in UTC: it belongs to the Swedish day."""
+    frozen_clock(dt.datetime(2025, 6, 10, 0, 30, tzinfo=clock.LOCAL))
+    with db.session_scope(engine) as s:
+        audit.record(s, "anna", audit.VIEW, None)
+    with Session(engine) as s:
+        assert len(audit.search(s, date_from=dt.date(2025, 6, 10), date_to=dt.date(2025, 6, 10))) == 1
+        assert audit.search(s, date_from=dt.date(2025, 6, 9), date_to=dt.date(2025, 6, 9)) == []
 
 
 def test_audit_page_search_by_user_case_date_and_action(app_env, frozen_clock):
