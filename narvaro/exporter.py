@@ -43,21 +43,22 @@ def _coordinator_name():
 def case_rows(session: Session) -> Iterator[list[Any]]:
     """One list per case, in COLUMNS order, oldest case first."""
     districts = {d.key: d.name for d in get_config().reference.districts}
+    # Each import column's value, by the attribute name COLUMNS gives it: the order follows COLUMNS.
+    source = {attr: getattr(Case, attr) for attr in COLUMNS.values() if hasattr(Case, attr)}
+    source.update(school=School.name, coordinator=_coordinator_name())
+    attrs = list(COLUMNS.values())
     stmt = (
-        select(Case.status, Case.number, Case.pupil_code, Case.received_on, Case.closed_on, Case.school_form, Case.provider,
-               Case.sex, School.name, Case.school_year, _coordinator_name(), Case.closure_reason,
-               Case.assigned_on, Case.district, Case.absence_percent_intake, Case.attendance_at_closing,
-               Case.effect_operative, Case.effect_coordinating)
+        select(Case.status, *(source[a] for a in attrs))
         .outerjoin(School, School.id == Case.school_id)
         .order_by(Case.id)
         .execution_options(yield_per=_BATCH)
     )
-    for row in session.execute(stmt):
-        status, *values = row
-        values[12] = districts.get(values[12], values[12])
+    for status, *values in session.execute(stmt):
+        row = dict(zip(attrs, values))
+        row["district"] = districts.get(row["district"], row["district"])
         if status == QUEUED:
-            values[9] = None  # a queued case has no coordinator yet, whatever assignment rows linger
-        yield values
+            row["coordinator"] = None  # a queued case has no coordinator yet, whatever assignment rows linger
+        yield [row[a] for a in attrs]
 
 
 def note_rows(session: Session) -> Iterator[list[Any]]:
