@@ -183,12 +183,18 @@ def _slug(title: str) -> str:
     return {CASE_SHEET: "arenden", NOTES_SHEET: "anteckningar", MEETINGS_SHEET: "moten"}[title]
 
 
+def format_for(out: Path | str, fmt: str | None = None) -> str:
+    """The export format: the one asked for, else the file's suffix (.csv), else xlsx."""
+    fmt = fmt or ("csv" if Path(out).suffix.lower() == ".csv" else "xlsx")
+    if fmt not in FORMATS:
+        raise ValueError(f"Okänt format {fmt!r}; välj xlsx eller csv.")
+    return fmt
+
+
 def write_export(session: Session, out: Path, fmt: str | None = None, with_notes: bool = False) -> list[Path]:
     """Write the export to `out` (format from --format or the suffix); CSV notes/meetings go beside it."""
     out = Path(out)
-    fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
-    if fmt not in FORMATS:
-        raise ValueError(f"Okänt format {fmt!r}; välj xlsx eller csv.")
+    fmt = format_for(out, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         with out.open("wb") as fh:

@@ -1,7 +1,11 @@
 """Subcommands of `python -m narvaro`; see narvaro.cli."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from .. import db
 from ..config import get_config
@@ -18,3 +22,15 @@ def open_engine(args) -> Engine:
     engine = db.make_engine(database_url(args))
     db.migrate(engine)
     return engine
+
+
+@contextmanager
+def session_for(args) -> Iterator[Session]:
+    """A session on the command's database (validated, migrated) that commits on success; the engine is
+    closed afterwards, so a command leaves no connection behind."""
+    engine = open_engine(args)
+    try:
+        with db.session_scope(engine) as s:
+            yield s
+    finally:
+        engine.dispose()

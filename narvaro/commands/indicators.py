@@ -7,11 +7,10 @@ import json
 import sys
 from typing import Any, Iterator
 
-from sqlmodel import Session
 
 from .. import clock
 from .. import indicators as ind
-from . import open_engine
+from . import session_for
 
 
 def register(sub) -> None:
@@ -38,12 +37,8 @@ def _run(args) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    engine = open_engine(args)
-    try:
-        with Session(engine) as s:
-            data = ind.as_json(ind.compute(s, period))
-    finally:
-        engine.dispose()
+    with session_for(args) as s:
+        data = ind.as_json(ind.compute(s, period))
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from pathlib import Path
 
-from sqlmodel import Session
-
-from .. import audit, backup, db, exporter, importer, retention
-from . import database_url, open_engine
+from .. import audit, backup, exporter, importer, retention
+from . import database_url, session_for
 
 BY = "kommandorad"
 
@@ -52,12 +49,8 @@ def _import(args) -> int:
     if not args.file.exists():
         print(f"Filen {args.file} finns inte.", file=sys.stderr)
         return 2
-    engine = open_engine(args)
-    try:
-        with db.session_scope(engine) as s:
-            report = importer.import_file(s, args.file.read_bytes(), args.file.name, BY, dry_run=args.dry_run)
-    finally:
-        engine.dispose()
+    with session_for(args) as s:
+        report = importer.import_file(s, args.file.read_bytes(), args.file.name, BY, dry_run=args.dry_run)
     stream = sys.stdout if report.ok else sys.stderr
     for line in report.lines():
         print(line, file=stream)
@@ -67,17 +60,14 @@ def _import(args) -> int:
 
 
 def _export(args) -> int:
-    engine = open_engine(args)
     try:
-        with db.session_scope(engine) as s:
+        with session_for(args) as s:
             paths = exporter.write_export(s, args.out, args.format, args.with_notes)
-            exporter.record_export(s, BY, args.format or ("csv" if args.out.suffix.lower() == ".csv" else "xlsx"),
-                                   args.with_notes, f"{', '.join(str(p) for p in paths)} (OS-användare {_who()})")
+            exporter.record_export(s, BY, exporter.format_for(args.out, args.format), args.with_notes,
+                                   f"{', '.join(str(p) for p in paths)} (OS-användare {_who()})")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     for path in paths:
         print(f"Skrev {path}")
     return 0
@@ -107,29 +97,17 @@ def _restore(args) -> int:
 
 def _record(args, detail: str) -> None:
     """Backups and restores are audited like the app's exports, with the OS user since no one logs in here."""
-    engine = open_engine(args)
-    try:
-        with db.session_scope(engine) as s:
-            audit.record(s, BY, audit.BACKUP, None, f"{detail} (OS-användare {_who()})")
-    finally:
-        engine.dispose()
+    with session_for(args) as s:
+        audit.record(s, BY, audit.BACKUP, None, f"{detail} (OS-användare {_who()})")
 
 
 def _purge(args) -> int:
-    engine = open_engine(args)
-    try:
-        if args.dry_run:
-            with Session(engine) as s:
-                items = retention.due(s)
-            print(f"{len(items)} avslutade ärenden skulle gallras (anonymiseras):")
-            for item in items:
-                print(f"  {item.number}  avslutat {item.closed_on.isoformat()}")
-            return 0
-        with db.session_scope(engine) as s:
-            items = retention.purge(s, BY)
-    finally:
-        engine.dispose()
-    print(f"{len(items)} ärenden gallrades (anonymiserades); statistikfälten finns kvar.")
+    with session_for(args) as s:
+        items = retention.due(s) if args.dry_run else retention.purge(s, BY)
+    if args.dry_run:
+        print(f"{len(items)} avslutade ärenden skulle gallras (anonymiseras):")
+    else:
+        print(f"{len(items)} ärenden gallrades (anonymiserades); statistikfälten finns kvar.")
     for item in items:
         print(f"  {item.number}  avslutat {item.closed_on.isoformat()}")
     return 0

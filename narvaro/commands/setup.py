@@ -5,9 +5,9 @@ import getpass
 import os
 import sys
 
-from .. import auth, db, demo
+from .. import auth, demo
 from ..models import ROLES
-from . import open_engine
+from . import open_engine, session_for
 
 
 def register(sub) -> None:
@@ -34,6 +34,7 @@ def register(sub) -> None:
 def _init(args) -> int:
     engine = open_engine(args)
     print(f"Databasen är migrerad: {engine.url.render_as_string(hide_password=True)}")
+    engine.dispose()
     return 0
 
 
@@ -53,12 +54,11 @@ def _read_password(args, prompt: str) -> str | None:
 
 
 def _create_user(args) -> int:
-    engine = open_engine(args)
     password = _read_password(args, "Lösenord: ")
     if password is None:
         return 1
     try:
-        with db.session_scope(engine) as s:
+        with session_for(args) as s:
             auth.create_user(s, username=args.username, name=args.name, role=args.role, password=password,
                              district=args.district, email=args.email, by="kommandorad")
     except auth.UserError as exc:
@@ -69,13 +69,12 @@ def _create_user(args) -> int:
 
 
 def _demo(args) -> int:
-    engine = open_engine(args)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     if password is not None and auth.password_problem(password):
         print(auth.password_problem(password), file=sys.stderr)
         return 1
     try:
-        with db.session_scope(engine) as s:
+        with session_for(args) as s:
             passwords = demo.load_demo(s, password=password, n_cases=args.cases)
     except ValueError as exc:
         print(exc, file=sys.stderr)
