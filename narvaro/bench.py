@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import random
-import secrets
 import statistics
 import tempfile
 import time
@@ -215,7 +214,7 @@ def _time_load(page, url: str, selectors: list[str], timeout: float = 120_000) -
 
 def _time_nav(page, spec: permissions.PageSpec, timeout: float = 120_000) -> float:
     """From the start page, a click on the page's menu link (same session, no page load)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=f"Start").first.click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Start").first.click()
     _wait_content(page, ['[data-testid="stMain"] h1:has-text("Närvaro")'], timeout)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=spec.title).first
     start = time.perf_counter()

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from . import audit, auth, cases, clock, meetings
 from .config import get_config
-from .models import ACTIVE, ASSIGNED, CLOSED, Assignment, Case, Meeting, School, User
+from .models import ACTIVE, ASSIGNED, CLOSED, Assignment, Meeting, School, User
 
 DEMO_PREFIX = "demo."
 

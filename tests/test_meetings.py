@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from narvaro import cases, db, meetings, workflow
+from narvaro import cases, meetings, workflow
 from narvaro.models import Meeting, StepChange, Task
 from narvaro.workflow import InputError
 from tests.test_workflow import new_case, run, tick_all
