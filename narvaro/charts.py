@@ -5,15 +5,14 @@ keep their label, so a chart never shows more than the läsare's table does.
 """
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import suppression
-from .reports import Table
-from .ui import fmt_number
+from .reports import Table, figures_frame
+from .text import cell_text
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
@@ -67,22 +66,9 @@ def figure(table: Table, height: int = 360, font_size: int = 14) -> go.Figure | 
     return fig
 
 
-def cell_text(v: Any) -> str:
-    """A table cell in Swedish number format; suppressed markers and labels pass through."""
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, bool):
-        return "Ja" if v else "Nej"
-    if isinstance(v, numbers.Integral):
-        return fmt_number(int(v))
-    if isinstance(v, numbers.Real):
-        return fmt_number(float(v), 2)
-    return str(v)
-
-
 def display_frame(table: Table) -> pd.DataFrame:
     """The table as shown on screen: every cell as Swedish text (the downloads keep the numbers)."""
-    df = table.df.drop(columns=["Grupp"]) if "Grupp" in table.df.columns else table.df
+    df = figures_frame(table)
     out = df.astype(object).map(cell_text)
     if "År" in df.columns:
         out["År"] = [str(y) for y in df["År"]]  # a year is a name, not a number: no thousands space

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from . import audit, clock, indicators, suppression
 from .config import Config, get_config
 from .indicators import UNSTATED, Indicators, Period
+from .text import cell_text
 
 READER_ROLE = "lasare"
 
@@ -324,14 +325,14 @@ def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
 
 
 def table_xlsx(table: Table) -> bytes:
-    return xlsx_bytes([(table.title, _file_frame(table))])
+    return xlsx_bytes([(table.title, figures_frame(table))])
 
 
 def table_csv(table: Table) -> bytes:
-    return csv_bytes(_file_frame(table))
+    return csv_bytes(figures_frame(table))
 
 
-def _file_frame(table: Table) -> pd.DataFrame:
+def figures_frame(table: Table) -> pd.DataFrame:
     # The chart-only label column is not part of the figures.
     return table.df.drop(columns=["Grupp"]) if "Grupp" in table.df.columns else table.df
 
@@ -351,18 +352,12 @@ def _cover(report: Report) -> pd.DataFrame:
 
 def yearly_report_xlsx(report: Report) -> bytes:
     """The board's yearly report: a cover sheet, then one sheet per indicator table."""
-    return xlsx_bytes([("Rapport", _cover(report))] + [(t.title, _file_frame(t)) for t in report.tables])
+    return xlsx_bytes([("Rapport", _cover(report))] + [(t.title, figures_frame(t)) for t in report.tables])
 
 
 def yearly_report_html(report: Report) -> bytes:
     def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return ""
-        if isinstance(v, float):
-            return html.escape(f"{v:,.2f}".replace(",", "\u00a0").replace(".", ","))
-        if isinstance(v, int) and not isinstance(v, bool):
-            return html.escape(f"{v:,}".replace(",", "\u00a0"))
-        return html.escape(str(v))
+        return html.escape(cell_text(v))
 
     parts = [
         "<!doctype html><html lang='sv'><head><meta charset='utf-8'>",
@@ -375,7 +370,7 @@ def yearly_report_html(report: Report) -> bytes:
     for _, row in _cover(report).iloc[1:].iterrows():
         parts.append(f"<p><strong>{cell(row['Uppgift'])}:</strong> {cell(row['Värde'])}</p>")
     for t in report.tables:
-        df = _file_frame(t)
+        df = figures_frame(t)
         parts.append(f"<h2>{html.escape(t.title)}</h2>")
         if t.note:
             parts.append(f"<p>{html.escape(t.note)}</p>")

@@ -1,10 +1,37 @@
-"""Comparing what people type with the lists in data/ and the database."""
+"""Text in and out: comparing what people type with data/, and numbers written the Swedish way."""
 from __future__ import annotations
 
+import numbers
 import unicodedata
+from typing import Any
 
 
 def fold(text: str) -> str:
     """A value as compared: composed Unicode (a file from a Mac writes "å" as a + ring), spaces collapsed,
     case ignored. So "Fristående " matches "fristående" however it was typed or saved."""
     return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """Swedish number formatting: space as thousands separator, comma as decimal sign."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def fmt_percent(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else f"{fmt_number(value, decimals)}\u00a0%"
+
+
+def cell_text(v: Any) -> str:
+    """A table cell in Swedish number format; suppressed markers and labels pass through."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return "Ja" if v else "Nej"
+    if isinstance(v, numbers.Integral):
+        return fmt_number(int(v))
+    if isinstance(v, numbers.Real):
+        return fmt_number(float(v), 2)
+    return str(v)

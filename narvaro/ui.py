@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from . import clock, db, permissions
 from .config import Config, get_config
+from .text import fmt_number, fmt_percent  # noqa: F401  (pages format through ui)
 
 USER_KEY = "narvaro_user"
 FLASH_KEY = "narvaro_flash"  # a message for the next screen (e.g. after first-start setup)
@@ -71,18 +72,6 @@ def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         return clock.local(value).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
-
-
-def fmt_number(value: float | int | None, decimals: int = 0) -> str:
-    """Swedish number formatting: space as thousands separator, comma as decimal sign."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def fmt_percent(value: float | None, decimals: int = 0) -> str:
-    return "–" if value is None else f"{fmt_number(value, decimals)}\u00a0%"
 
 
 def show_field_errors(errors: dict[str, str], field: str) -> None:
