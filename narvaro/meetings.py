@@ -14,6 +14,7 @@ from . import audit, cases, clock, closing, workflow
 from .board import coordinator_names
 from .config import EHT_KIND, FOLLOW_UP_KIND, Config, get_config
 from .models import Case, CaseIntervention, Meeting, School, Task
+from .text import percent_in_text
 from .workflow import InputError
 
 FOLLOW_UP, EHT = FOLLOW_UP_KIND, EHT_KIND  # checked against data/reference.yaml at start-up
@@ -256,7 +257,7 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
             lines.append(f"{n}. {q.text}")
             if q.key == "narvaro":
                 lines.append(f"   Perioden sedan {since.isoformat()}."
-                             + (f" Förra mötet: {last.attendance_percent:g} %." if last and
+                             + (f" Förra mötet: {percent_in_text(last.attendance_percent)}." if last and
                                 last.attendance_percent is not None else ""))
             if q.key == "fortsatta_insatser":
                 lines += [f"   - {ci.name} ({ci.status})" for ci in ongoing] or ["   - Inga pågående insatser."]

@@ -24,6 +24,11 @@ def fmt_percent(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{fmt_number(value, decimals)}\u00a0%"
 
 
+def percent_in_text(value: float) -> str:
+    """A percentage inside running text, as people write it: "35 %", "87,5 %"."""
+    return f"{fmt_number(value, 0 if float(value).is_integer() else 1)} %"
+
+
 def cell_text(v: Any) -> str:
     """A table cell in Swedish number format; suppressed markers and labels pass through."""
     if v is None or (isinstance(v, float) and v != v):

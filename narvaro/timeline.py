@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from . import clock
 from .config import get_config
 from .models import CaseEvent, Meeting, ServiceNote, StepChange, Task
+from .text import percent_in_text
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def _meeting_text(m: Meeting) -> str:
     if m.participants:
         parts.append(f"deltagare: {m.participants}")
     if m.attendance_percent is not None:
-        parts.append(f"närvaro {m.attendance_percent:g} %")
+        parts.append(f"närvaro {percent_in_text(m.attendance_percent)}")
     if m.situation:
         parts.append(f"nuläge: {m.situation}")
     if m.further_interventions:
