@@ -117,11 +117,6 @@ def months(days: float | None) -> float | None:
     return None if days is None else round2(float(days) / DAYS_PER_MONTH)
 
 
-def form_group(school_form: str, config: Config | None = None) -> str:
-    """The evaluation's row a school form counts in (statistics_groups in data/reference.yaml)."""
-    return (config or get_config()).reference.statistics_group(school_form)
-
-
 # --- SQL building blocks ---------------------------------------------------------------------
 
 def _is_pg(session: Session) -> bool:
@@ -175,8 +170,11 @@ def durations(session: Session, days: ColumnElement, *conditions: ColumnElement)
 
 
 def _grouped(session: Session, key: ColumnElement, *conditions: ColumnElement) -> dict[str, int]:
-    rows = session.exec(select(key, func.count(Case.id)).where(*conditions).group_by(key)).all()
-    return {(k if k not in (None, "") else UNSTATED): int(n) for k, n in rows}
+    out: dict[str, int] = {}
+    for k, n in session.exec(select(key, func.count(Case.id)).where(*conditions).group_by(key)).all():
+        label = k if k not in (None, "") else UNSTATED  # NULL and "" are two groups in SQL, one here
+        out[label] = out.get(label, 0) + int(n)
+    return out
 
 
 def _ordered(counts: dict[str, int], labels: list[str]) -> dict[str, int]:
@@ -279,12 +277,13 @@ def statistics_table(session: Session, first_year: int, last_year: int) -> list[
         select(year_out, func.count(Case.id), func.avg(days))
         .where(_between(Case.closed_on, span)).group_by(year_out)
     ).all()}
+    ref = get_config().reference
     result = []
     for year in range(first_year, last_year + 1):
         cells: dict[tuple[str, str, str], int] = {}
         for y, form, provider, sex, n in incoming:
             if int(y) == year:
-                key = (form_group(form), provider, sex)
+                key = (ref.statistics_group(form), provider, sex)
                 cells[key] = cells.get(key, 0) + int(n)
         n_closed, avg_days = closed.get(year, (0, None))
         result.append(YearRow(year, cells, sum(cells.values()), n_closed,

@@ -201,3 +201,13 @@ def test_survey_summary_is_optional(engine, monkeypatch):
     monkeypatch.setitem(sys.modules, "narvaro.surveys", fake)
     with Session(engine) as s:
         assert indicators.survey_summary(s, Period.year(2024))[0]["Period"] == "2024-01-01–2024-12-31"
+
+
+def test_no_effect_recorded_is_one_group_whether_null_or_empty(engine, frozen_clock):
+    """An imported case may hold "" where the app stores NULL; both are "Ej angivet", counted together."""
+    with db.session_scope(engine) as s:
+        _case(s, "T-N", D(2024, 2, 1), assigned=D(2024, 2, 2), closed=D(2024, 5, 1), reason=RETURNED, eff_op=None)
+        _case(s, "T-E", D(2024, 2, 1), assigned=D(2024, 2, 2), closed=D(2024, 5, 2), reason=RETURNED, eff_op="")
+    with Session(engine) as s:
+        result = indicators.compute(s, Period(D(2024, 1, 1), D(2024, 12, 31)))
+    assert result.effect_operative[indicators.UNSTATED] == 2
