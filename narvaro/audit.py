@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from . import clock
 from .models import AuditEntry
@@ -35,6 +35,11 @@ def record(session: Session, username: str | None, action: str, case_id: int | N
     """Add an entry to the caller's transaction, so it lands together with the change it describes."""
     session.add(AuditEntry(username=username, action=action, case_id=case_id,
                            detail=(detail or "")[:2000] or None))
+
+
+def latest_id(session: Session) -> int | None:
+    """The newest entry's id. Every save writes an entry, so this changes whenever the data do."""
+    return session.exec(select(func.max(AuditEntry.id))).one()
 
 
 def search(session: Session, username: str | None = None, case_id: int | None = None,

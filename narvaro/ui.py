@@ -14,8 +14,10 @@ from streamlit.errors import StreamlitAPIException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from . import clock, db, permissions
+from . import audit, clock, db, permissions, reports
 from .config import Config, get_config
+from .indicators import Period
+from .reports import Report
 from .text import fmt_number, fmt_percent  # noqa: F401  (pages format through ui)
 
 USER_KEY = "narvaro_user"
@@ -47,6 +49,21 @@ def engine() -> Engine:
 def session() -> Iterator[Session]:
     with db.session_scope(engine()) as s:
         yield s
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _report(url: str, data_version: int | None, period: Period, years: tuple[int, int], role: str) -> Report:
+    with db.session_scope(_engine(url)) as s:
+        return reports.build(s, period, years, role)
+
+
+def report(period: Period, years: tuple[int, int], role: str) -> Report:
+    """The indicator tables, built once per state of the data and reused by every rerun until something is
+    saved: the meeting view's Nästa/Föregående and the dashboard's downloads then cost no queries. The key
+    holds the newest audit entry (every save writes one, in any app process), so a change shows at once."""
+    with session() as s:
+        version = audit.latest_id(s)
+    return _report(db.database_url(), version, period, (int(years[0]), int(years[1])), role)
 
 
 def config() -> Config:

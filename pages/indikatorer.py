@@ -33,8 +33,7 @@ with st.container(border=True):
         c2.error("Till-året ligger före från-året.", icon=":material/error:")
         st.stop()
 
-with ui.session() as s:
-    report = reports.build(s, period, (int(first), int(last)), user.role)
+report = ui.report(period, (int(first), int(last)), user.role)
 
 st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
 if report.suppressed:

@@ -31,8 +31,7 @@ if "mv_year" not in st.session_state:
 
 year = st.selectbox("År", years, key="mv_year")
 period = Period.year(year)
-with ui.session() as s:
-    report = reports.build(s, period, reports.default_years(period), user.role)
+report = ui.report(period, reports.default_years(period), user.role)
 
 keys = [t.key for t in report.tables]
 titles = {t.key: t.title for t in report.tables}

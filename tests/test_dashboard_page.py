@@ -113,3 +113,30 @@ def test_pages_refuse_roles_without_access(app_env):
         at = page_as(app_env, "reg", page)
         assert "Du har inte behörighet" in text_of(at)
         assert len(at.dataframe) == 0
+
+
+def test_figures_are_reused_between_reruns_but_follow_every_save(app_env, frozen_clock, monkeypatch):
+    """ui.report caches the tables per state of the data; a save (which writes an audit entry) shows at once."""
+    from narvaro import cases, reports
+    from narvaro.models import CLOSED
+
+    built = []
+    real_build = reports.build
+    monkeypatch.setattr(reports, "build", lambda *a, **kw: built.append(a[1]) or real_build(*a, **kw))
+    _fill(app_env)
+    add_user(app_env, "chef", "teamledare")
+    at = page_as(app_env, "chef", "pages/indikatorer.py")
+    at.selectbox(key="ind_year").select(2024).run()
+    closed = lambda: dict(zip(*[_table(at, "oversikt")[c] for c in ("Indikator", "Värde")]))["Avslutade ärenden"]  # noqa: E731
+    before, n_built = closed(), len(built)
+    at.run()
+    assert closed() == before and len(built) == n_built  # a plain rerun: the same figures, no new queries
+    engine = db.make_engine(app_env)
+    with db.session_scope(engine) as s:
+        cases.create_case(s, dict(pupil_code="NY-1", school_form="Grundskola", provider="Kommunal",
+                                  received_on=dt.date(2024, 3, 1), assigned_on=dt.date(2024, 3, 2),
+                                  closed_on=dt.date(2024, 6, 1), status=CLOSED,
+                                  closure_reason="Återgått till undervisning"), "bo")
+    engine.dispose()
+    at.run()
+    assert int(closed()) == int(before) + 1 and len(built) == n_built + 1
