@@ -1,10 +1,15 @@
 """Närvaro: entry point. Validates the process files, migrates the database, logs in, builds the menu per role."""
+from pathlib import Path
+
 import streamlit as st
 
 from narvaro import db, permissions, settings, ui
 from narvaro.config import ConfigError
 
-st.set_page_config(page_title="Närvaro", page_icon=":material/school:", layout="wide")
+# A local file, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
+# load, which tells Google who uses the app and fails on a closed municipal network.
+st.set_page_config(page_title="Närvaro", page_icon=Path(__file__).parent / "narvaro" / "assets" / "icon.png",
+                   layout="wide")
 
 try:
     ui.config()

@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from narvaro import permissions
 from tests.e2e.conftest import PASSWORD, login, open_page
 
 pytestmark = pytest.mark.e2e
@@ -81,3 +82,22 @@ def test_login_cookie_keeps_a_reload_logged_in_and_logout_ends_it(app_server, ne
     login(other, app_server, "e2e.koordinator")  # logging in again writes a new cookie
     open_page(page, "arendetavla")
     expect(page.get_by_role("heading", name="Ärendetavla")).to_be_visible()
+
+
+def test_no_request_leaves_the_app_server(demo_server, new_page):
+    """Pupils' data stay on the municipal server, and so does the fact that someone is using the app: no page
+    fetches anything (fonts, icons, scripts) from another host. Streamlit's :material: favicon used to."""
+    page = new_page(demo_server)
+    elsewhere: list[str] = []
+    page.context.on("request", lambda r: None if r.url.startswith((demo_server.url, "data:", "blob:"))
+                    else elsewhere.append(r.url))
+    login(page, demo_server, "e2e.teamledare")
+    seen = 0
+    for spec in permissions.pages_for("teamledare"):
+        if spec.in_menu:
+            open_page(page, spec.url_path)
+            expect(page.get_by_role("main")).to_be_visible()
+            seen += 1
+    page.wait_for_timeout(500)  # a favicon is fetched after the run
+    assert seen >= 6
+    assert not elsewhere, f"Anrop till andra servrar: {sorted(set(elsewhere))}"
