@@ -175,3 +175,23 @@ def test_a_short_cookie_key_stops_the_app_with_a_clear_message(app_env, monkeypa
     assert not at.exception
     assert "Nyckeln för inloggningscookien" in at.error[0].value and "minst 32 tecken" in at.error[0].value
     assert not at.text_input  # no login form on a badly configured server
+
+
+def test_no_page_relies_on_streamlit_magic():
+    """.streamlit/config.toml turns magic off (it re-parsed every page at every page load). A bare expression
+    on a page would then silently show nothing, so none may exist beyond docstrings."""
+    import ast
+
+    scripts = [db.ROOT / "app.py"] + sorted((db.ROOT / "pages").glob("*.py"))
+    bare = []
+    for path in scripts:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(body[0]) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and (body := node.body)
+                      and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)}
+        bare += [f"{path.name}:{n.lineno}" for n in ast.walk(tree)
+                 if isinstance(n, ast.Expr) and id(n) not in docstrings
+                 and not isinstance(n.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))]
+    assert len(scripts) > 5
+    assert "magicEnabled = false" in (db.ROOT / ".streamlit" / "config.toml").read_text()
+    assert not bare, f"Uttryck som bara magic skulle visa: {bare}"
