@@ -57,13 +57,34 @@ def _report(url: str, data_version: int | None, period: Period, years: tuple[int
         return reports.build(s, period, years, role)
 
 
+def _report_key(period: Period, years: tuple[int, int], role: str) -> tuple:
+    with session() as s:
+        version = audit.latest_id(s)
+    return db.database_url(), version, period, (int(years[0]), int(years[1])), role
+
+
 def report(period: Period, years: tuple[int, int], role: str) -> Report:
     """The indicator tables, built once per state of the data and reused by every rerun until something is
     saved: the meeting view's Nästa/Föregående and the dashboard's downloads then cost no queries. The key
     holds the newest audit entry (every save writes one, in any app process), so a change shows at once."""
-    with session() as s:
-        version = audit.latest_id(s)
-    return _report(db.database_url(), version, period, (int(years[0]), int(years[1])), role)
+    return _report(*_report_key(period, years, role))
+
+
+# A resource, not data: st.cache_data would pickle the figure, and unpickling a plotly figure re-validates it,
+# which is the very cost cached here. Callers only read the figure (st.plotly_chart copies it).
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(url: str, data_version: int | None, period: Period, years: tuple[int, int], role: str, table_key: str,
+            height: int, font_size: int):
+    from . import charts  # plotly is imported by the chart pages only
+
+    return charts.figure(_report(url, data_version, period, years, role).table(table_key), height, font_size)
+
+
+def figure(period: Period, years: tuple[int, int], role: str, table_key: str, height: int = 360,
+           font_size: int = 14):
+    """The chart of one of report()'s tables, drawn once per state of the data like the tables themselves:
+    building plotly figures was over half of the dashboard's run."""
+    return _figure(*_report_key(period, years, role), table_key, height, font_size)
 
 
 def config() -> Config:

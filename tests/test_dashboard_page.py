@@ -116,21 +116,26 @@ def test_pages_refuse_roles_without_access(app_env):
 
 
 def test_figures_are_reused_between_reruns_but_follow_every_save(app_env, frozen_clock, monkeypatch):
-    """ui.report caches the tables per state of the data; a save (which writes an audit entry) shows at once."""
-    from narvaro import cases, reports
+    """ui.report caches the tables, and ui.figure their charts, per state of the data; a save (which writes an
+    audit entry) shows at once."""
+    from narvaro import cases, charts, reports
     from narvaro.models import CLOSED
 
-    built = []
-    real_build = reports.build
+    built, drawn = [], []
+    real_build, real_figure = reports.build, charts.figure
     monkeypatch.setattr(reports, "build", lambda *a, **kw: built.append(a[1]) or real_build(*a, **kw))
+    monkeypatch.setattr(charts, "figure", lambda table, *a: drawn.append(table.key) or real_figure(table, *a))
     _fill(app_env)
     add_user(app_env, "chef", "teamledare")
     at = page_as(app_env, "chef", "pages/indikatorer.py")
     at.selectbox(key="ind_year").select(2024).run()
     closed = lambda: dict(zip(*[_table(at, "oversikt")[c] for c in ("Indikator", "Värde")]))["Avslutade ärenden"]  # noqa: E731
-    before, n_built = closed(), len(built)
+    before, n_built, n_drawn = closed(), len(built), len(drawn)
+    charts_shown = len(at.get("plotly_chart"))
+    assert charts_shown >= 3 and n_drawn >= charts_shown
     at.run()
     assert closed() == before and len(built) == n_built  # a plain rerun: the same figures, no new queries
+    assert len(drawn) == n_drawn and len(at.get("plotly_chart")) == charts_shown  # charts shown, not redrawn
     engine = db.make_engine(app_env)
     with db.session_scope(engine) as s:
         cases.create_case(s, dict(pupil_code="NY-1", school_form="Grundskola", provider="Kommunal",
@@ -140,3 +145,4 @@ def test_figures_are_reused_between_reruns_but_follow_every_save(app_env, frozen
     engine.dispose()
     at.run()
     assert int(closed()) == int(before) + 1 and len(built) == n_built + 1
+    assert len(drawn) > n_drawn  # the charts follow the save too
