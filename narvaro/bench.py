@@ -38,6 +38,21 @@ BROWSER_PAGES = ("board", "dashboard")
 CONTENT = {"meeting_view": '[data-testid="stPlotlyChart"] .main-svg',
            "dashboard": '[data-testid="stPlotlyChart"] .main-svg'}
 BARE_SCRIPT = 'import streamlit as st\n\nst.title("Tom sida")\n'
+# The same bare page reached by a page URL (/tom) of a two-page app, as every Närvaro page is: for any URL but
+# "/", Streamlit's browser code first asks <path>/_stcore/health, fails, and retries one level up (~0.1 s).
+BARE_SUBPAGE_SCRIPT = """import streamlit as st
+
+
+def start():
+    st.title("Start")
+
+
+def tom():
+    st.title("Tom sida")
+
+
+st.navigation([st.Page(start, title="Start", default=True), st.Page(tom, title="Tom sida", url_path="tom")]).run()
+"""
 WAIT_MS = 120_000  # a generous bound: a page that needs this long is a finding, not a hang
 
 
@@ -224,13 +239,15 @@ def _time_nav(page, spec: permissions.PageSpec, timeout: float = 120_000) -> flo
 
 
 def browser_times(url: str, users: dict[str, BenchUser], keys: tuple[str, ...], repeats: int, log_dir: Path,
-                  bare_url: str) -> dict[str, float]:
-    """Median ms from navigation until the page's main content is visible, and the same for the bare page."""
+                  bare_url: str, bare_subpage_url: str | None = None) -> dict[str, float]:
+    """Median ms from navigation until the page's main content is visible, and the same for the bare page
+    (at "/" and, when given, at a page URL like ours)."""
     from playwright.sync_api import sync_playwright
 
     specs = {spec.key: (spec, role) for spec, role in bench_pages()}
     out: dict = {}
     bare_times: list[float] = []
+    bare_sub_times: list[float] = []
     with appserver.AppServer(url, log_dir / "bench-server.log") as server, sync_playwright() as p:
         browser = appserver.launch_chromium(p)
         bare = browser.new_page()
@@ -251,11 +268,15 @@ def browser_times(url: str, users: dict[str, BenchUser], keys: tuple[str, ...], 
             for _ in range(repeats):  # interleaved with the bare page, so both see the same machine load
                 loads.append(_time_load(page, target, _content(spec)))
                 bare_times.append(_time_load(bare, bare_url, ["h1"]))
+                if bare_subpage_url:
+                    bare_sub_times.append(_time_load(bare, bare_subpage_url, ['[data-testid="stMain"] h1']))
                 navs.append(_time_nav(page, spec))
             out[key] = round(statistics.median(loads), 1)
             out[f"{key}_menu"] = round(statistics.median(navs), 1)
         browser.close()
     out["bare"] = round(statistics.median(bare_times), 1) if bare_times else None
+    if bare_sub_times:
+        out["bare_subpage"] = round(statistics.median(bare_sub_times), 1)
     return out
 
 
@@ -382,14 +403,18 @@ def run(sizes: list[int], repeats: int = 5, browser: bool = True, load: bool = F
         except Exception as exc:  # a failed load run is a result too; the screenshot is in work_dir
             results["load"][backend] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
-    bare_url = None
-    bare_server = None
-    if browser:
-        (work / "bare").mkdir()
-        (work / "bare" / "tom.py").write_text(BARE_SCRIPT)
-        bare_server = appserver.AppServer("sqlite://", work / "bare.log", script="tom.py", cwd=work / "bare").start()
-        bare_url = bare_server.url + "/"
+    bare_url = bare_subpage_url = None
+    bare_servers = []
     try:
+        if browser:
+            (work / "bare").mkdir()
+            (work / "bare" / "tom.py").write_text(BARE_SCRIPT)
+            (work / "bare" / "tom_undersida.py").write_text(BARE_SUBPAGE_SCRIPT)
+            for script in ("tom.py", "tom_undersida.py"):
+                bare_servers.append(appserver.AppServer("sqlite://", work / f"{script}.log", script=script,
+                                                        cwd=work / "bare").start())
+            bare_url = bare_servers[0].url + "/"
+            bare_subpage_url = bare_servers[1].url + "/tom"
         for n in sizes:
             url = f"sqlite:///{work / f'bench-{n}.sqlite3'}"
             progress(f"{n} ärenden: fyller databasen …")
@@ -400,7 +425,8 @@ def run(sizes: list[int], repeats: int = 5, browser: bool = True, load: bool = F
             entry["rerun"] = rerun_times(url, users, number, repeats)
             if browser:
                 progress(f"{n} ärenden: Chromium …")
-                entry["browser"] = browser_times(url, users, BROWSER_PAGES, repeats, work, bare_url)
+                entry["browser"] = browser_times(url, users, BROWSER_PAGES, repeats, work, bare_url,
+                                                 bare_subpage_url)
             results["sizes"][str(n)] = entry
             save()
         if load:
@@ -418,8 +444,8 @@ def run(sizes: list[int], repeats: int = 5, browser: bool = True, load: bool = F
             finally:
                 drop()
     finally:
-        if bare_server:
-            bare_server.stop()
+        for server in bare_servers:
+            server.stop()
     results["file"] = str(save())
     return results
 
@@ -464,12 +490,13 @@ def format_table(results: dict) -> str:
         errors = any(results["sizes"][n]["rerun"].get(key, {}).get("errors") for n in sizes)
         lines.append(f"| {key}{' (fel!)' if errors else ''} | {fig['role']} | " + " | ".join(cells) + " |")
     if any("browser" in results["sizes"][n] for n in sizes):
-        keys = [k for key in BROWSER_PAGES for k in (key, f"{key}_menu")] + ["bare"]
+        keys = [k for key in BROWSER_PAGES for k in (key, f"{key}_menu")] + ["bare", "bare_subpage"]
         lines += ["", "I Chromium, från navigering till synligt huvudinnehåll (median ms):", "",
                   "| sida | " + " | ".join(f"{int(n):,} ärenden".replace(",", "\u00a0") for n in sizes) + " |",
                   "|---|" + "---:|" * len(sizes)]
         for key in keys:
-            label = {"bare": "tom Streamlit-sida (sidladdning)"}.get(key) or (
+            label = {"bare": "tom Streamlit-sida (sidladdning, /)",
+                     "bare_subpage": "tom Streamlit-sida (sidladdning, undersida /tom)"}.get(key) or (
                 f"{key[:-5]} (byte i menyn)" if key.endswith("_menu") else f"{key} (sidladdning)")
             lines.append(f"| {label} | " + " | ".join(
                 str(results["sizes"][n].get("browser", {}).get(key, "–")) for n in sizes) + " |")
