@@ -8,8 +8,8 @@ from narvaro.config import ConfigError
 
 # A local SVG, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
 # load, which tells Google who uses the app and fails on a closed municipal network. The SVG goes inline (a data:
-# URL), and only on a session's first run: sent at every run, each tab re-decoded it, which with 20 busy tabs
-# made reruns ~40 % slower (bench --load). Without page_icon, Streamlit keeps the icon it has.
+# URL), and only on a session's first run: sent at every run, reruns with 20 busy tabs were ~40 % slower (bench
+# --load; work in each tab, it seems). Without page_icon, Streamlit keeps the icon it has.
 _first_run = "narvaro_icon_sent" not in st.session_state
 st.set_page_config(page_title="Närvaro", layout="wide",
                    page_icon=Path(__file__).parent / "narvaro" / "assets" / "icon.svg" if _first_run else None)
