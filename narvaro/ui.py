@@ -51,40 +51,41 @@ def session() -> Iterator[Session]:
         yield s
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _report(url: str, data_version: int | None, period: Period, years: tuple[int, int], role: str) -> Report:
-    with db.session_scope(_engine(url)) as s:
-        return reports.build(s, period, years, role)
+@dataclass(frozen=True)
+class ReportKey:
+    """Which indicator tables, and the state of the data they are built from: the newest audit entry's id
+    (every save writes one, in any app process), so a change shows at once."""
+    url: str
+    data_version: int | None
+    period: Period
+    years: tuple[int, int]
+    role: str
 
 
-def _report_key(period: Period, years: tuple[int, int], role: str) -> tuple:
+def report_key(period: Period, years: tuple[int, int], role: str) -> ReportKey:
+    """One query per run; report() and figure() then cost nothing until something is saved."""
     with session() as s:
         version = audit.latest_id(s)
-    return db.database_url(), version, period, (int(years[0]), int(years[1])), role
+    return ReportKey(db.database_url(), version, period, (int(years[0]), int(years[1])), role)
 
 
-def report(period: Period, years: tuple[int, int], role: str) -> Report:
+@st.cache_data(max_entries=32, show_spinner=False)
+def report(key: ReportKey) -> Report:
     """The indicator tables, built once per state of the data and reused by every rerun until something is
-    saved: the meeting view's Nästa/Föregående and the dashboard's downloads then cost no queries. The key
-    holds the newest audit entry (every save writes one, in any app process), so a change shows at once."""
-    return _report(*_report_key(period, years, role))
+    saved: the meeting view's Nästa/Föregående and the dashboard's downloads then cost no queries."""
+    with db.session_scope(_engine(key.url)) as s:
+        return reports.build(s, key.period, key.years, key.role)
 
 
 # A resource, not data: st.cache_data would pickle the figure, and unpickling a plotly figure re-validates it,
 # which is the very cost cached here. Callers only read the figure (st.plotly_chart copies it).
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _figure(url: str, data_version: int | None, period: Period, years: tuple[int, int], role: str, table_key: str,
-            height: int, font_size: int):
+def figure(key: ReportKey, table_key: str, height: int = 360, font_size: int = 14):
+    """The chart of one of report(key)'s tables, drawn once per state of the data like the tables themselves:
+    building plotly figures was over half of the dashboard's run."""
     from . import charts  # plotly is imported by the chart pages only
 
-    return charts.figure(_report(url, data_version, period, years, role).table(table_key), height, font_size)
-
-
-def figure(period: Period, years: tuple[int, int], role: str, table_key: str, height: int = 360,
-           font_size: int = 14):
-    """The chart of one of report()'s tables, drawn once per state of the data like the tables themselves:
-    building plotly figures was over half of the dashboard's run."""
-    return _figure(*_report_key(period, years, role), table_key, height, font_size)
+    return charts.figure(report(key).table(table_key), height, font_size)
 
 
 def config() -> Config:

@@ -33,8 +33,8 @@ with st.container(border=True):
         c2.error("Till-året ligger före från-året.", icon=":material/error:")
         st.stop()
 
-years = (int(first), int(last))
-report = ui.report(period, years, user.role)
+report_key = ui.report_key(period, (int(first), int(last)), user.role)
+report = ui.report(report_key)
 
 st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
 if report.suppressed:
@@ -68,7 +68,7 @@ for table in report.tables:
     st.subheader(table.title)
     if table.note:
         st.caption(table.note)
-    fig = ui.figure(period, years, user.role, table.key)
+    fig = ui.figure(report_key, table.key)
     if fig is not None:
         left, right = st.columns([3, 2])
         left.plotly_chart(fig, key=f"chart_{table.key}", config={"displaylogo": False})

@@ -31,8 +31,8 @@ if "mv_year" not in st.session_state:
 
 year = st.selectbox("År", years, key="mv_year")
 period = Period.year(year)
-years = reports.default_years(period)
-report = ui.report(period, years, user.role)
+report_key = ui.report_key(period, reports.default_years(period), user.role)
+report = ui.report(report_key)
 
 keys = [t.key for t in report.tables]
 titles = {t.key: t.title for t in report.tables}
@@ -68,7 +68,7 @@ if table.headline:
         col.markdown(f"<div class='mv-figure'>{html.escape(charts.cell_text(value) or '–')}</div>"
                      f"<div class='mv-label'>{html.escape(label)}</div>", unsafe_allow_html=True)
 
-fig = ui.figure(period, years, user.role, table.key, height=520, font_size=22)
+fig = ui.figure(report_key, table.key, height=520, font_size=22)
 if fig is not None:
     st.plotly_chart(fig, key="mv_chart", config={"displaylogo": False})
 st.dataframe(charts.display_frame(table), hide_index=True, key="mv_table")
