@@ -3,8 +3,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from narvaro import db, permissions, settings, ui
-from narvaro.config import ConfigError
+from narvaro import ui
+from narvaro.core import db, permissions, settings
+from narvaro.core.errors import ConfigError
 
 # A local SVG, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
 # load, which tells Google who uses the app and fails on a closed municipal network. The SVG goes inline (a data:
@@ -28,7 +29,7 @@ if not db.has_users(engine):
     st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")]).run()
     st.stop()
 
-from narvaro import login_flow  # noqa: E402  (imports streamlit-authenticator only when needed)
+from narvaro.ui import login as login_flow  # noqa: E402  (imports streamlit-authenticator only when needed)
 
 try:
     user, authenticator = login_flow.authenticate()
@@ -44,7 +45,7 @@ pages = [
     for i, spec in enumerate(permissions.pages_for(user.role))
 ]
 with st.sidebar:
-    st.markdown(f"**{user.name}**  \n{ui.ROLE_LABELS.get(user.role, user.role)}")
+    st.markdown(f"**{user.name}**  \n{permissions.role_label(user.role)}")
     if ui.is_demo():
         st.warning("Demoläge: alla personer och ärenden är påhittade.", icon=":material/science:")
 login_flow.logout_button(authenticator)

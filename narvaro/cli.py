@@ -9,8 +9,8 @@ import importlib
 import pkgutil
 import sys
 
-from . import commands
-from .config import ConfigError
+from narvaro import commands
+from narvaro.core.errors import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,15 +1,19 @@
 """Ärendetavla: the cases by state, warnings at a glance, and the team leader's hand-out from the queue.
 
 Filters live in the URL (?koordinator=...&omrade=...&varningar=1) so a view can be bookmarked and shown
-in a team meeting. Each column loads at most a fixed number of cards (narvaro.board.load_board).
+in a team meeting. Each column loads at most a fixed number of cards (narvaro.casework.board.load_board).
 """
 import html
 
 import pandas as pd
 import streamlit as st
 
-from narvaro import board, clock, handout, ui
-from narvaro.board import QUEUE, BoardFilters
+from narvaro import ui
+from narvaro.casework import board, caseload, handout
+from narvaro.casework.board import QUEUE, BoardFilters
+from narvaro.core import clock
+from narvaro.core.errors import FieldError, NotAllowed, StaleCaseError
+from narvaro.core.permissions import HANDOUT_ROLES
 
 user = ui.guard("board")
 cfg = ui.config()
@@ -24,7 +28,7 @@ column_titles = {c.key: c.title for c in board.columns(cfg)}
 st.title("Ärendetavla")
 
 with ui.session() as s:
-    loads = board.caseload(s)
+    loads = caseload.handout_candidates(s)
 people = {ld.username: ld.name for ld in loads}
 
 # The URL is read once per browser session; after that the widgets own the filters and write them back.
@@ -76,8 +80,9 @@ def _assign() -> None:
     chosen = ss.get(f"ho_users_{case_id}") or []
     try:
         with ui.session() as s:
-            handout.assign(s, case_id, version, chosen, user.username, user.role, clock.today())
-    except (handout.HandoutError, PermissionError) as exc:
+            handout.assign(s, case_id, version, user_ids=chosen, by=user.username, role=user.role,
+                           today=clock.today())
+    except (FieldError, StaleCaseError, NotAllowed) as exc:
         ss["ho_result"] = ("error", str(exc))
     else:
         names = ", ".join(ld.name for ld in loads if ld.user_id in chosen)
@@ -85,7 +90,7 @@ def _assign() -> None:
         ss.pop("ho_case", None)
 
 
-if user.role in handout.HANDOUT_ROLES:
+if user.role in HANDOUT_ROLES:
     st.subheader("Fördela ur kön")
     with ui.session() as s:
         waiting = board.queue(s, today, cfg=cfg)

@@ -4,7 +4,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from narvaro import auditlog, clock, ui
+from narvaro import ui
+from narvaro.core import clock
+from narvaro.core.errors import FieldError
+from narvaro.reporting import audit_search
 
 ui.guard("audit")
 st.title("Granskningslogg")
@@ -12,8 +15,8 @@ st.caption("Varje visning av ett ärende, ändring, export, import, inloggning, 
            "och säkerhetskopia loggas. Loggen kan bara läsas, inte ändras.")
 
 with ui.session() as s:
-    users = auditlog.usernames(s)
-    actions = auditlog.actions(s)
+    users = audit_search.usernames(s)
+    actions = audit_search.actions(s)
 
 today = clock.today()
 with st.container(border=True):
@@ -31,15 +34,15 @@ if date_from and date_to and date_to < date_from:
     st.stop()
 try:
     with ui.session() as s:
-        rows = auditlog.search(s, username=username, case_number=case_number, date_from=date_from,
+        rows = audit_search.search(s, username=username, case_number=case_number, date_from=date_from,
                                date_to=date_to, action=action)
-except auditlog.UnknownCase as exc:
+except FieldError as exc:
     c1.error(str(exc), icon=":material/error:")
     st.stop()
 
 if not rows:
     st.info("Inga händelser matchar sökningen.")
 else:
-    note = f" (de {auditlog.LIMIT} senaste; smalna av sökningen för att se äldre)" if len(rows) >= auditlog.LIMIT else ""
+    note = f" (de {audit_search.LIMIT} senaste; smalna av sökningen för att se äldre)" if len(rows) >= audit_search.LIMIT else ""
     st.caption(f"{len(rows)} händelser{note}, nyast först.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="audit_table")

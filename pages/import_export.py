@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from narvaro import exporter, importer, ui
+from narvaro import ui
+from narvaro.dataio import exporter, import_format, importer
 
 user = ui.guard("import_export")
 st.title("Import och export")
@@ -12,8 +13,8 @@ tab_in, tab_out = st.tabs(["Importera ärenden", "Exportera ärenden"])
 with tab_in:
     st.markdown(
         "Läs in tidigare ärenden från en CSV-fil (semikolon eller komma, UTF-8) eller en Excelfil (.xlsx) med "
-        "en rubrikrad. Kolumnerna kan stå i valfri ordning: " + ", ".join(f"**{c}**" for c in importer.REQUIRED)
-        + " måste vara ifyllda; " + ", ".join(c for c in importer.COLUMNS if c not in importer.REQUIRED)
+        "en rubrikrad. Kolumnerna kan stå i valfri ordning: " + ", ".join(f"**{c}**" for c in import_format.REQUIRED)
+        + " måste vara ifyllda; " + ", ".join(c for c in import_format.COLUMNS if c not in import_format.REQUIRED)
         + " får vara tomma. Datum skrivs ÅÅÅÅ-MM-DD.")
     st.caption("Importen är allt eller inget: filen kontrolleras först, och finns ett enda fel importeras ingenting. "
                "Ärenden vars ärendenummer redan finns hoppas över, så samma fil kan läsas in igen utan dubbletter.")

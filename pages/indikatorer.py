@@ -3,8 +3,12 @@ import datetime as dt
 
 import streamlit as st
 
-from narvaro import charts, clock, reports, suppression, ui
-from narvaro.indicators import Period
+from narvaro import ui
+from narvaro.core import clock
+from narvaro.dataio import report_files
+from narvaro.reporting import suppression, tables
+from narvaro.reporting.indicators import Period
+from narvaro.ui import charts
 
 user = ui.guard("dashboard")
 st.title("Indikatorer")
@@ -23,7 +27,7 @@ with st.container(border=True):
             c2.error("Slutdatumet ligger före startdatumet. Välj ett senare datum.", icon=":material/error:")
             st.stop()
         period = Period(start, end)
-    first, last = reports.default_years(period)
+    first, last = tables.default_years(period)
     c1, c2 = st.columns(2)
     first = c1.number_input("Statistiktabell från år", min_value=2000, max_value=2100, value=first, step=1,
                             key="ind_stat_first")
@@ -48,17 +52,17 @@ if report.suppressed:
 
 def _record(what: str, fmt: str) -> None:
     with ui.session() as s:
-        reports.record_export(s, user.username, what, fmt, period)
+        report_files.record_export(s, user.username, what, fmt, period)
 
 
-def _downloads(table: reports.Table) -> None:
+def _downloads(table: tables.Table) -> None:
     c1, c2 = st.columns(2)
-    c1.download_button("Ladda ner CSV", data=lambda: reports.table_csv(table),
-                       file_name=reports.file_name(table.key, period, "csv"), mime="text/csv",
+    c1.download_button("Ladda ner CSV", data=lambda: report_files.table_csv(table),
+                       file_name=report_files.file_name(table.key, period, "csv"), mime="text/csv",
                        key=f"dl_csv_{table.key}", on_click=_record, args=(table.title, "csv"),
                        icon=":material/download:")
-    c2.download_button("Ladda ner Excel", data=lambda: reports.table_xlsx(table),
-                       file_name=reports.file_name(table.key, period, "xlsx"),
+    c2.download_button("Ladda ner Excel", data=lambda: report_files.table_xlsx(table),
+                       file_name=report_files.file_name(table.key, period, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"dl_xlsx_{table.key}", on_click=_record, args=(table.title, "xlsx"),
                        icon=":material/download:")
@@ -82,10 +86,10 @@ for table in report.tables:
 st.subheader("Årsrapport till nämnden")
 st.caption("Alla indikatorer och statistiktabellen ovan, för perioden och åren du valt.")
 c1, c2 = st.columns(2)
-c1.download_button("Årsrapport (Excel)", data=lambda: reports.yearly_report_xlsx(report),
-                   file_name=reports.file_name("arsrapport", period, "xlsx"),
+c1.download_button("Årsrapport (Excel)", data=lambda: report_files.yearly_report_xlsx(report),
+                   file_name=report_files.file_name("arsrapport", period, "xlsx"),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="dl_report_xlsx", on_click=_record, args=("årsrapport", "xlsx"), icon=":material/download:")
-c2.download_button("Årsrapport (HTML)", data=lambda: reports.yearly_report_html(report),
-                   file_name=reports.file_name("arsrapport", period, "html"), mime="text/html",
+c2.download_button("Årsrapport (HTML)", data=lambda: report_files.yearly_report_html(report),
+                   file_name=report_files.file_name("arsrapport", period, "html"), mime="text/html",
                    key="dl_report_html", on_click=_record, args=("årsrapport", "html"), icon=":material/download:")

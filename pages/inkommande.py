@@ -7,33 +7,33 @@ import datetime as dt
 
 import streamlit as st
 
-from narvaro import clock, intake, permissions, ui
+from narvaro import ui
+from narvaro.casework import intake
+from narvaro.casework.inputs import IntakeCreate
+from narvaro.core import clock, permissions
+from narvaro.core.errors import FieldError, FormError, PossibleDuplicate
 
 user = ui.guard("intake")
 ref = ui.config().reference
 ss = st.session_state
 today = clock.today()
 
-FIELDS = ("pupil_code", "birth_year", "sex", "school_year", "personal_number", "school_id", "new_school_name",
-          "new_school_form", "new_school_provider", "new_school_district", "way_in", "received_on",
-          "requesting_rector", "rector_contact", "support_requested", "absence_percent_intake", "absence_period",
-          "investigated_on", "reported_on", "school_interventions_started", "registered_in_municipality",
-          "consent_status")
+FIELDS = tuple(IntakeCreate.model_fields)  # one widget per field, keyed "in_<field>"
 
 
-def _values() -> dict:
-    return {f: ss.get(f"in_{f}") for f in FIELDS}
+def _values() -> IntakeCreate:
+    return IntakeCreate(**{f: ss.get(f"in_{f}") for f in FIELDS})
 
 
 def _save(confirm: bool = False) -> None:
     try:
         with ui.session() as s:
-            case = intake.register(s, _values(), user.username, clock.today(), confirm_duplicate=confirm)
+            case = intake.register(s, _values(), by=user.username, today=clock.today(), confirm_duplicate=confirm)
             number, missing = case.number, case.missing_prerequisites
-    except intake.IntakeError as exc:
+    except (FieldError, FormError) as exc:
         ss["in_errors"] = exc.errors
         ss.pop("in_duplicates", None)
-    except intake.PossibleDuplicate as exc:
+    except PossibleDuplicate as exc:
         ss["in_errors"] = {}
         ss["in_duplicates"] = [(d.number, d.reason, d.personal_number_masked) for d in exc.duplicates]
     else:

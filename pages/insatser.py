@@ -2,9 +2,14 @@
 import pandas as pd
 import streamlit as st
 
-from narvaro import cases, charts, interventions, suppression, ui, workflow
-from narvaro.interventions import KIND_LABELS, KINDS, InterventionError
-from narvaro.views import case_common, interventions_panel
+from narvaro import ui
+from narvaro.casework import cases, catalogue
+from narvaro.casework.catalogue import KIND_LABELS, KINDS
+from narvaro.core.errors import FieldError, NotAllowed, NotFound
+from narvaro.core.permissions import PROMOTER_ROLES
+from narvaro.core.text import cell_text
+from narvaro.reporting import intervention_usage, suppression
+from narvaro.ui.case import interventions as interventions_panel
 
 user = ui.guard("interventions")
 cfg = ui.config()
@@ -19,26 +24,26 @@ st.caption("Exempellistan är en utgångspunkt för samtalet med skolan. Siffror
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     # Counts and "<5" share a column, so every cell is shown as Swedish text.
-    return pd.DataFrame(rows).astype(object).map(charts.cell_text)
+    return pd.DataFrame(rows).astype(object).map(cell_text)
 
 
 promoted = st.session_state.pop("ins_promote_flash", None)
 if promoted:
     st.success(promoted, icon=":material/check_circle:")
 
+search = st.text_input("Sök insats", key="ins_search", placeholder="t.ex. SMS, BUP, nätverksmöte")
 with ui.session() as s:
-    used = interventions.usage(s)
+    used = intervention_usage.usage(s)
+    found = catalogue.catalogue(s, search)
 by_key = {u.key: u for u in used if u.key is not None}
 custom = [u for u in used if u.key is None]
 
-search = st.text_input("Sök insats", key="ins_search", placeholder="t.ex. SMS, BUP, nätverksmöte")
-found = interventions.catalogue(search)
 for kind in KINDS:
     st.subheader(f"{KIND_LABELS[kind]} insatser")
     if not found[kind]:
         st.caption("Inga insatser matchar sökningen.")
         continue
-    rows = [{"Insats": d.name, "Beskrivning": d.description, **interventions.usage_display(by_key.get(d.key), threshold)}
+    rows = [{"Insats": d.name, "Beskrivning": d.description, **intervention_usage.usage_display(by_key.get(d.key), threshold)}
             for d in found[kind]]
     st.dataframe(_frame(rows), hide_index=True, key=f"ins_table_{kind}")
 
@@ -46,11 +51,11 @@ st.subheader("Egna insatser i ärenden")
 if not custom:
     st.caption("Inga egna insatser har lagts in i något ärende.")
 else:
-    rows = [{"Insats": u.name, "Typ": KIND_LABELS.get(u.kind, u.kind), **interventions.usage_display(u, threshold)}
+    rows = [{"Insats": u.name, "Typ": KIND_LABELS.get(u.kind, u.kind), **intervention_usage.usage_display(u, threshold)}
             for u in custom]
     st.dataframe(_frame(rows), hide_index=True, key="ins_table_custom")
 
-if user.role in interventions.PROMOTER_ROLES and custom:
+if user.role in PROMOTER_ROLES and custom:
     st.subheader("Lyft in en egen insats i exempellistan")
     errors = st.session_state.get("ins_promote_errors") or {}
 
@@ -60,11 +65,12 @@ if user.role in interventions.PROMOTER_ROLES and custom:
         name, kind = choice if choice else ("", "")
         try:
             with ui.session() as s:
-                new = interventions.promote(s, name=name, kind=kind, description=ss.get("ins_promote_desc", ""),
-                                            by=user.username, role=user.role)
-        except (InterventionError, PermissionError, OSError) as exc:
-            field = getattr(exc, "field", "_form")
-            ss["ins_promote_errors"] = {field: str(exc)}
+                new = catalogue.promote(s, name=name, kind=kind, description=ss.get("ins_promote_desc", ""),
+                                        by=user.username, role=user.role)
+        except FieldError as exc:
+            ss["ins_promote_errors"] = exc.errors
+        except NotAllowed as exc:
+            ss["ins_promote_errors"] = {"_form": str(exc)}
         else:
             ss.pop("ins_promote_errors", None)
             ss.pop("ins_promote_desc", None)
@@ -76,7 +82,7 @@ if user.role in interventions.PROMOTER_ROLES and custom:
                      format_func=lambda c: f"{c[0]} ({KIND_LABELS.get(c[1], c[1]).lower()})", key="ins_promote_pick")
         ui.show_field_errors(errors, "name")
         ui.show_field_errors(errors, "kind")
-        st.text_area("Kort beskrivning", key="ins_promote_desc", max_chars=interventions.DESCRIPTION_MAX)
+        st.text_area("Kort beskrivning", key="ins_promote_desc", max_chars=catalogue.DESCRIPTION_MAX)
         ui.show_field_errors(errors, "description")
         ui.show_field_errors(errors, "_form")
         st.form_submit_button("Lyft in i exempellistan", key="ins_promote", on_click=_promote)
@@ -84,17 +90,12 @@ if user.role in interventions.PROMOTER_ROLES and custom:
 st.subheader("Välj insatser för ett ärende")
 number = st.text_input("Ärendenummer", key="ins_case", placeholder="NK-ÅÅÅÅ-NNNN").strip().upper()
 if number:
-    with ui.session() as s:
-        found_case = cases.find_by_number(s, number)
-        allowed = found_case is not None and workflow.may_open(s, user.role, user.id, found_case)
-        can_work = allowed and workflow.may_work_on(s, user.role, user.id, found_case)
-        if allowed and st.session_state.get("ins_opened") != number:
-            # One audit entry per opening, not one per rerun of the page.
-            cases.open_case(s, found_case.id, user.username)
-            st.session_state["ins_opened"] = number
-    if found_case is None:
-        st.error(f"Det finns inget ärende med nummer {number}.", icon=":material/error:")
-    elif not allowed:
-        st.error(case_common.NOT_YOURS, icon=":material/lock:")
+    try:
+        with ui.session() as s:
+            # One audit entry per opening (or refusal), not one per rerun of the page.
+            access = cases.open_case_for(s, user, number, new_visit=st.session_state.get("ins_opened") != number)
+    except (NotFound, NotAllowed) as exc:
+        st.error(ui.md(exc), icon=":material/lock:" if isinstance(exc, NotAllowed) else ":material/error:")
     else:
-        interventions_panel.render(found_case, user, read_only=not can_work)
+        interventions_panel.render(access.case, user, read_only=not access.can_work)
+    st.session_state["ins_opened"] = number

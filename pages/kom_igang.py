@@ -1,7 +1,10 @@
 """First start on an empty database: create the first administrator, or open the demo."""
 import streamlit as st
 
-from narvaro import auth, db, demo, ui
+from narvaro import ui
+from narvaro.core import users
+from narvaro.core.errors import FieldError, NotAllowed
+from narvaro.dataio import demo
 
 st.title("Välkommen till Närvaro")
 st.write("Databasen är tom. Skapa den första administratören för att börja, eller öppna en demo med påhittade uppgifter.")
@@ -16,26 +19,21 @@ with create_tab:
         name = st.text_input("Namn", key="setup_name")
         ui.show_field_errors(errors, "name")
         password = st.text_input("Lösenord", type="password", key="setup_password",
-                                 help=f"Minst {auth.MIN_PASSWORD_LENGTH} tecken, stora och små bokstäver och en siffra.")
+                                 help=f"Minst {users.MIN_PASSWORD_LENGTH} tecken, stora och små bokstäver och en siffra.")
         ui.show_field_errors(errors, "password")
         repeat = st.text_input("Upprepa lösenordet", type="password", key="setup_repeat")
         ui.show_field_errors(errors, "repeat")
         submitted = st.form_submit_button("Skapa administratör", type="primary")
     if submitted:
-        errors = {}
-        if password != repeat:
-            errors["repeat"] = "Lösenorden är inte lika."
+        try:
+            with ui.session() as s:
+                users.create_first_admin(s, username=username, name=name, password=password, repeat=repeat)
+        except FieldError as exc:
+            st.session_state["setup_errors"] = exc.errors
+        except NotAllowed as exc:
+            st.error(str(exc))
+            st.stop()
         else:
-            try:
-                with ui.session() as s:
-                    if db.has_users(ui.engine()):
-                        st.error("Det finns redan användare. Ladda om sidan och logga in.")
-                        st.stop()
-                    auth.create_user(s, username=username, name=name, role="admin", password=password, by=None)
-            except auth.UserError as exc:
-                errors[exc.field] = str(exc)
-        st.session_state["setup_errors"] = errors
-        if not errors:
             st.session_state.pop("setup_errors", None)
             st.session_state[ui.FLASH_KEY] = "Administratören är skapad. Logga in."
         st.rerun()

@@ -7,8 +7,12 @@ import html
 
 import streamlit as st
 
-from narvaro import charts, clock, reports, suppression, ui
-from narvaro.indicators import Period
+from narvaro import ui
+from narvaro.core import clock
+from narvaro.core.text import cell_text
+from narvaro.reporting import suppression, tables
+from narvaro.reporting.indicators import Period
+from narvaro.ui import charts
 
 user = ui.guard("meeting_view")
 
@@ -31,7 +35,7 @@ if "mv_year" not in st.session_state:
 
 year = st.selectbox("År", years, key="mv_year")
 period = Period.year(year)
-report_key = ui.report_key(period, reports.default_years(period), user.role)
+report_key = ui.report_key(period, tables.default_years(period), user.role)
 report = ui.report(report_key)
 
 keys = [t.key for t in report.tables]
@@ -65,7 +69,7 @@ if report.suppressed:
 if table.headline:
     cols = st.columns(len(table.headline))
     for col, (label, value) in zip(cols, table.headline):
-        col.markdown(f"<div class='mv-figure'>{html.escape(charts.cell_text(value) or '–')}</div>"
+        col.markdown(f"<div class='mv-figure'>{html.escape(cell_text(value) or '–')}</div>"
                      f"<div class='mv-label'>{html.escape(label)}</div>", unsafe_allow_html=True)
 
 fig = ui.figure(report_key, table.key, height=520, font_size=22)

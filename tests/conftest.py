@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
-from narvaro import clock, db
+from narvaro.core import clock, db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("NARVARO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -147,11 +148,12 @@ def logged_in_app(username: str, page: str | None = None):
 
 
 def text_of(at) -> str:
-    """All text an AppTest run shows (markdown, titles, alerts, captions), for assertions on content."""
+    """All text an AppTest run shows (markdown, titles, alerts, captions), for assertions on content. Markdown
+    escapes (narvaro.ui.safe.md) are taken away, as the browser does when it renders them."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success", "text"):
         parts += [str(getattr(el, "value", "")) for el in getattr(at, kind)]
-    return "\n".join(parts)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~:$&])", r"\1", "\n".join(parts))
 
 
 # Made per run: no password, not even a test one, is written in the repository.
@@ -159,7 +161,7 @@ TEST_PASSWORD = "Tt1-" + uuid.uuid4().hex
 
 
 def add_user(url: str, username: str, role: str, district: str | None = None, password: str = TEST_PASSWORD):
-    from narvaro import auth
+    from narvaro.core import users as auth
 
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
@@ -173,7 +175,8 @@ def page_as(url: str, username: str, page: str):
     """Run one page file on its own as `username`: what a hand-typed URL would reach, bypassing the menu."""
     from streamlit.testing.v1 import AppTest
 
-    from narvaro import auth, ui
+    from narvaro import ui
+    from narvaro.core import users as auth
 
     engine = db.make_engine(url)
     with Session(engine) as s:

@@ -7,8 +7,8 @@ from typing import Iterator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from .. import db
-from ..config import get_config
+from narvaro.core import db
+from narvaro.core.config import get_config
 
 
 def database_url(args) -> str:

@@ -7,10 +7,9 @@ import json
 import sys
 from typing import Any, Iterator
 
-
-from .. import clock
-from .. import indicators as ind
-from . import session_for
+from narvaro.commands import session_for
+from narvaro.core import clock
+from narvaro.reporting import indicators as ind
 
 
 def register(sub) -> None:

@@ -5,8 +5,9 @@ import getpass
 import sys
 from pathlib import Path
 
-from .. import audit, backup, exporter, importer, retention
-from . import database_url, session_for
+from narvaro.commands import database_url, session_for
+from narvaro.core import audit
+from narvaro.dataio import backup, exporter, importer, retention
 
 BY = "kommandorad"
 

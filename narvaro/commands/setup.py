@@ -5,9 +5,11 @@ import getpass
 import os
 import sys
 
-from .. import auth, demo
-from ..models import ROLES
-from . import open_engine, session_for
+from narvaro.commands import open_engine, session_for
+from narvaro.core import users
+from narvaro.core.errors import FieldError, NotAllowed
+from narvaro.core.permissions import ROLES
+from narvaro.dataio import demo
 
 
 def register(sub) -> None:
@@ -59,9 +61,9 @@ def _create_user(args) -> int:
         return 1
     try:
         with session_for(args) as s:
-            auth.create_user(s, username=args.username, name=args.name, role=args.role, password=password,
-                             district=args.district, email=args.email, by="kommandorad")
-    except auth.UserError as exc:
+            users.create_user(s, username=args.username, name=args.name, role=args.role, password=password,
+                              district=args.district, email=args.email, by="kommandorad")
+    except FieldError as exc:
         print(f"Fel ({exc.field}): {exc}", file=sys.stderr)
         return 1
     print(f"Användaren {args.username.lower()} ({args.role}) är skapad.")
@@ -70,13 +72,13 @@ def _create_user(args) -> int:
 
 def _demo(args) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    if password is not None and auth.password_problem(password):
-        print(auth.password_problem(password), file=sys.stderr)
+    if password is not None and users.password_problem(password):
+        print(users.password_problem(password), file=sys.stderr)
         return 1
     try:
         with session_for(args) as s:
             passwords = demo.load_demo(s, password=password, n_cases=args.cases)
-    except ValueError as exc:
+    except (FieldError, NotAllowed) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"Demodata laddade ({args.cases} påhittade ärenden). Demoanvändare:")

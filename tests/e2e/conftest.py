@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from narvaro import appserver, db
+from narvaro.core import db
+from tools import appserver
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -53,11 +54,14 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def playwright_instance():
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError as exc:  # pragma: no cover - depends on the machine
         _missing(f"Playwright saknas ({exc}); installera requirements-dev.txt")
     if not Path(appserver.CHROMIUM).exists():
         _missing(f"Chromium saknas på {appserver.CHROMIUM}; installera Debians paket 'chromium'")
+    # Assertions wait for the app's state; on a busy two-core CI machine a page may need far more than
+    # Playwright's default 5 s to get there, and a slow pass is not a failure.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         yield p
 
@@ -104,8 +108,8 @@ def _demo_cases(session):
 
     from sqlmodel import select
 
-    from narvaro import demo
-    from narvaro.models import User
+    from narvaro.core.models import User
+    from narvaro.dataio import demo
 
     schools = demo.ensure_schools(session)
     coordinators = list(session.exec(select(User).where(User.role == "koordinator")).all())

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from narvaro import permissions
+from narvaro.core import permissions
 from tests.e2e.conftest import PASSWORD, login, open_page
 
 pytestmark = pytest.mark.e2e

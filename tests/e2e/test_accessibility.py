@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from narvaro import appserver, db, permissions
-from narvaro.models import ACTIVE, Case
+from narvaro.core import db, permissions
+from narvaro.core.models import ACTIVE, Case
 from tests.e2e.conftest import login, open_page
+from tools import appserver
 
 pytestmark = pytest.mark.e2e
 
@@ -128,7 +129,7 @@ def test_every_page_has_no_serious_violation(demo_server, new_page, axe_source):
 
 def test_first_start_page_has_no_serious_violation(empty_server, new_page, axe_source):
     page = new_page(empty_server)
-    page.goto("/")
+    open_page(page, "/")
     expect(page.get_by_role("tab", name="Skapa administratör")).to_be_visible()
     problems = run_axe(page, axe_source)
     assert not problems, "Allvarliga tillgänglighetsfel:\n" + _report({"Kom igång": problems})

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from narvaro import clock
+from narvaro.core import clock
 from tests.e2e.conftest import PASSWORD, choose, fill_date, go_to, login, settle
 
 pytestmark = pytest.mark.e2e
@@ -139,7 +139,7 @@ def test_journey(app_server, new_page):
     # The dashboard (meeting view, overview of this year): one in, one closed, returned to school.
     go_to(page, "Mötesvy")
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_text("Inkomna ärenden")).to_be_visible()
+    expect(main.locator(".mv-label", has_text="Inkomna ärenden")).to_be_visible()
     expect(main.get_by_role("heading", level=1)).to_have_text("Översikt")  # screen readers can jump to it
     figures = main.locator(".mv-figure").all_inner_texts()
     labels = main.locator(".mv-label").all_inner_texts()

@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from narvaro import appserver, db, models  # noqa: F401  (models fill the metadata)
+from narvaro.core import db, models  # noqa: F401  (models fill the metadata)
 from tests.e2e.conftest import PASSWORD, USERS, go_to, login
 from tests.e2e.test_journey import register_request
+from tools import appserver
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,370 @@
+"""The process definition in data/*.yaml, validated at start-up.
+
+A municipality changes its workflow by editing these files, so a mistake must stop the app with a
+message a non-programmer can act on: the file, the line and key, and what is wrong.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from narvaro.core.errors import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChecklistItem(_Strict):
+    key: str
+    text: str
+    administration: bool = False
+
+
+class Window(_Strict):
+    # Which of the case's own dates the step's time window is counted from.
+    start: Literal["received", "first_rector_contact", "step_start"] = Field(alias="from")
+    days: int | None = Field(default=None, ge=1)
+
+
+class Step(_Strict):
+    key: str
+    name: str
+    when: str
+    window: Window
+    items: list[ChecklistItem]
+    repeats: bool = False
+    ends_with_meeting: bool = False
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> "Step":
+        keys = [i.key for i in self.items]
+        dup = {k for k in keys if keys.count(k) > 1}
+        if dup:
+            raise ValueError(f"punkten {sorted(dup)[0]!r} finns två gånger i steget")
+        return self
+
+    def item(self, key: str) -> ChecklistItem | None:
+        return next((i for i in self.items if i.key == key), None)
+
+
+class Question(_Strict):
+    key: str
+    text: str
+
+
+# The follow-up meeting's four questions (seed 003) each have a field of their own; the texts are free.
+FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote")
+
+
+class Rules(_Strict):
+    step1_days: int = Field(ge=1)
+    first_follow_up_min_days: int = Field(ge=1)
+    first_follow_up_max_days: int = Field(ge=1)
+    case_max_months: int = Field(ge=1)
+    caseload_guideline: int = Field(ge=1)
+    queue_warning_days: int = Field(ge=1)
+    small_number_threshold: int = Field(ge=1)
+    retention_years_after_close: int = Field(ge=1)
+    session_timeout_minutes: int = Field(ge=1)
+    max_failed_logins: int = Field(ge=1)
+    login_lock_minutes: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _follow_up_order(self) -> "Rules":
+        if self.first_follow_up_min_days > self.first_follow_up_max_days:
+            raise ValueError("first_follow_up_min_days är större än first_follow_up_max_days")
+        return self
+
+
+class Process(_Strict):
+    goal: str
+    steps: list[Step] = Field(min_length=2)
+    follow_up_questions: list[Question]
+    rules: Rules
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> "Process":
+        keys = [s.key for s in self.steps]
+        dup = {k for k in keys if keys.count(k) > 1}
+        if dup:
+            raise ValueError(f"steget {sorted(dup)[0]!r} finns två gånger")
+        missing = [k for k in FOLLOW_UP_QUESTION_KEYS if k not in {q.key for q in self.follow_up_questions}]
+        if missing:
+            raise ValueError(f"follow_up_questions saknar frågan med key {missing[0]!r}")
+        return self
+
+    def follow_up_question(self, key: str) -> str:
+        return next(q.text for q in self.follow_up_questions if q.key == key)
+
+    def step(self, key: str) -> Step:
+        for s in self.steps:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def step_index(self, key: str) -> int:
+        return [s.key for s in self.steps].index(key)
+
+
+class ClosureReason(_Strict):
+    label: str
+    returned_to_school: bool = False
+    rector_declined: bool = False
+    rector_closed: bool = False  # the rector ended the case at a follow-up meeting for lack of effect
+
+
+class ConsentStatus(_Strict):
+    label: str
+    given: bool = False  # meets the request's consent prerequisite
+
+
+class Performer(_Strict):
+    label: str
+    other_actor: bool = False  # the actor must then be named
+
+
+class InterventionStatus(_Strict):
+    label: str
+    open: bool = False  # still planned or going on: shown on the meeting agenda
+
+
+class District(_Strict):
+    key: str
+    name: str
+
+
+def _no_duplicates(values: list[str]) -> list[str]:
+    dup = sorted({v for v in values if values.count(v) > 1})
+    if dup:
+        raise ValueError(f"värdet {dup[0]!r} finns två gånger")
+    return values
+
+
+# The two meeting kinds the workflow itself refers to; meeting_kinds in reference.yaml must list them.
+FOLLOW_UP_KIND = "Uppföljningsmöte"
+EHT_KIND = "EHT-möte"
+
+
+class Reference(_Strict):
+    school_forms: list[str] = Field(min_length=1)
+    providers: list[str] = Field(min_length=1)
+    sexes: list[str] = Field(min_length=1)
+    ways_in: list[str] = Field(min_length=1)
+    support_kinds: list[str] = Field(min_length=1)
+    closure_reasons: list[ClosureReason] = Field(min_length=1)
+    actor_types: list[str] = Field(min_length=1)
+    consent_givers: list[str] = Field(min_length=1)
+    meeting_kinds: list[str] = Field(min_length=1)
+    effect_ratings: list[str] = Field(min_length=1)
+    districts: list[District] = Field(min_length=1)
+    teams: list[District] = Field(min_length=1)
+    consent_statuses: list[ConsentStatus] = Field(min_length=1)
+    intervention_performers: list[Performer] = Field(min_length=1)
+    intervention_statuses: list[InterventionStatus] = Field(min_length=1)
+    # The rows of the evaluation's statistics table: group name -> the school forms counted in it.
+    statistics_groups: dict[str, list[str]] = Field(min_length=1)
+
+    _check = field_validator(
+        "school_forms", "providers", "sexes", "ways_in", "support_kinds", "actor_types",
+        "consent_givers", "meeting_kinds", "effect_ratings",
+    )(_no_duplicates)
+
+    @model_validator(mode="after")
+    def _one_return_reason(self) -> "Reference":
+        if sum(r.returned_to_school for r in self.closure_reasons) != 1:
+            raise ValueError("exakt ett avslutsskäl ska ha returned_to_school: true")
+        _no_duplicates([r.label for r in self.closure_reasons])
+        _no_duplicates([d.key for d in self.districts])
+        if sum(r.rector_closed for r in self.closure_reasons) > 1:
+            raise ValueError("högst ett avslutsskäl kan ha rector_closed: true")
+        if sum(c.given for c in self.consent_statuses) != 1:
+            raise ValueError("exakt ett läge i consent_statuses ska ha given: true")
+        _no_duplicates([c.label for c in self.consent_statuses])
+        if sum(p.other_actor for p in self.intervention_performers) > 1:
+            raise ValueError("högst en utförare i intervention_performers kan ha other_actor: true")
+        _no_duplicates([p.label for p in self.intervention_performers])
+        _no_duplicates([x.label for x in self.intervention_statuses])
+        missing = [k for k in (FOLLOW_UP_KIND, EHT_KIND) if k not in self.meeting_kinds]
+        if missing:
+            raise ValueError(f"meeting_kinds saknar {missing[0]!r}: arbetsgången bygger på den mötestypen "
+                             "(uppföljningsmötenas frågor och närvaro, Steg 1:s EHT-möte)")
+        grouped = [form for forms in self.statistics_groups.values() for form in forms]
+        unknown = sorted(set(grouped) - set(self.school_forms))
+        if unknown:
+            raise ValueError(f"statistics_groups nämner skolformen {unknown[0]!r} som inte finns i school_forms")
+        _no_duplicates(grouped)
+        return self
+
+    @property
+    def consent_labels(self) -> list[str]:
+        return [c.label for c in self.consent_statuses]
+
+    @property
+    def consent_given(self) -> str:
+        return next(c.label for c in self.consent_statuses if c.given)
+
+    @property
+    def rector_closed_reason(self) -> str | None:
+        return next((r.label for r in self.closure_reasons if r.rector_closed), None)
+
+    @property
+    def performer_labels(self) -> list[str]:
+        return [p.label for p in self.intervention_performers]
+
+    @property
+    def other_actor_performer(self) -> str | None:
+        return next((p.label for p in self.intervention_performers if p.other_actor), None)
+
+    @property
+    def intervention_status_labels(self) -> list[str]:
+        return [x.label for x in self.intervention_statuses]
+
+    @property
+    def open_intervention_statuses(self) -> list[str]:
+        return [x.label for x in self.intervention_statuses if x.open]
+
+    def statistics_group(self, school_form: str) -> str:
+        """The statistics-table row a school form counts in (its own name if no group lists it)."""
+        return next((g for g, forms in self.statistics_groups.items() if school_form in forms), school_form)
+
+    @property
+    def closure_labels(self) -> list[str]:
+        return [r.label for r in self.closure_reasons]
+
+    @property
+    def returned_reason(self) -> str:
+        return next(r.label for r in self.closure_reasons if r.returned_to_school)
+
+    @property
+    def rector_declined_reason(self) -> str | None:
+        return next((r.label for r in self.closure_reasons if r.rector_declined), None)
+
+    def district_name(self, key: str | None) -> str:
+        return next((d.name for d in self.districts if d.key == key), key or "")
+
+
+class InterventionDef(_Strict):
+    key: str
+    name: str
+    description: str = ""
+
+
+class Interventions(_Strict):
+    samordnande: list[InterventionDef]
+    operativa: list[InterventionDef]
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Interventions":
+        _no_duplicates([i.key for i in self.samordnande + self.operativa])
+        return self
+
+    def all(self) -> list[tuple[str, InterventionDef]]:
+        return [("samordnande", i) for i in self.samordnande] + [("operativa", i) for i in self.operativa]
+
+
+class SurveyQuestion(_Strict):
+    key: str
+    text: str
+    scale: list[str] | None = None
+    free_text: bool = False
+
+
+class Survey(_Strict):
+    key: str
+    name: str
+    respondent_roles: list[str] = Field(min_length=1)
+    questions: list[SurveyQuestion] = Field(min_length=1)
+
+
+class Surveys(_Strict):
+    surveys: list[Survey]
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    process: Process
+    reference: Reference
+    interventions: Interventions
+    surveys: Surveys
+    data_dir: Path
+
+
+_FILES: dict[str, type[BaseModel]] = {
+    "process": Process,
+    "reference": Reference,
+    "interventions": Interventions,
+    "surveys": Surveys,
+}
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Walk the composed YAML tree along a pydantic error location to find its line (1-based)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            if nxt is None:
+                break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_file(path: Path, model: type[BaseModel]) -> BaseModel:
+    """One data file validated against its model; a ConfigError names the file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: filen saknas") from None
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", rad {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: filen ska innehålla nycklar och värden, inte {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(p) for p in loc) or "(filen)"
+            line = _line_of(node, loc)
+            where = f"rad {line}, " if line else ""
+            lines.append(f"{path}: {where}nyckel {key}: {err['msg']}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def load_config(data_dir: Path | str | None = None) -> Config:
+    data_dir = Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)
+    parts = {name: load_file(data_dir / f"{name}.yaml", model) for name, model in _FILES.items()}
+    return Config(data_dir=data_dir, **parts)
+
+
+@lru_cache(maxsize=4)
+def _cached(data_dir: str) -> Config:
+    return load_config(data_dir)
+
+
+def get_config() -> Config:
+    """The configuration for this process, read once; `reload_config` after the app edits a file."""
+    return _cached(str(Path(os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)))
+
+
+def reload_config() -> None:
+    _cached.cache_clear()

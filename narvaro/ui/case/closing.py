@@ -1,0 +1,133 @@
+"""The Avslut tab (closing, extending the six-month limit, reopening) and the Tidslinje tab."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from narvaro import ui
+from narvaro.casework import closing, meetings, timeline
+from narvaro.casework.inputs import CaseClose
+from narvaro.core import clock
+from narvaro.core.models import CLOSED, Case
+from narvaro.core.permissions import REOPEN_ROLES
+from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
+
+NOT_APPLICABLE = "Ej aktuellt"
+TALK = {"Ja": True, "Nej": False}
+
+
+def _close(case_id: int, seed: int, username: str) -> None:
+    v = lambda name: value(case_id, f"{name}_{seed}")  # noqa: E731
+    talk = v("cl_talk")
+    close = CaseClose(reason=v("cl_reason"), closed_on=v("cl_on"), attendance=v("cl_attendance"),
+                      effect_operative=v("cl_eff_op"), effect_coordinating=v("cl_eff_co"),
+                      closing_talk_held=None if talk is None else TALK[talk])
+    save(case_id, "close", lambda s, ver: closing.close_case(s, case_id, ver, close, by=username),
+         "Ärendet är avslutat.",
+         clear=tuple(f"{n}_{seed}" for n in ("cl_reason", "cl_on", "cl_attendance", "cl_eff_op", "cl_eff_co", "cl_talk")))
+
+
+def _extend(case_id: int, username: str) -> None:
+    until = value(case_id, "ext_until")
+    save(case_id, "extend",
+         lambda s, v: closing.extend(s, case_id, v, until=until, decision=value(case_id, "ext_decision"), by=username),
+         lambda: f"Ärendet är förlängt till {ui.fmt_date(until)}.", clear=("ext_until", "ext_decision"))
+
+
+def _reopen(case_id: int, username: str, role: str) -> None:
+    save(case_id, "reopen",
+         lambda s, v: closing.reopen(s, case_id, v, reason=value(case_id, "reopen_reason"), by=username, role=role),
+         "Ärendet är återöppnat.", clear=("reopen_reason",))
+
+
+def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+    if case.status == CLOSED:
+        _closed(case, user)
+        return
+    limit = closing.case_limit(case)
+    extended = " (förlängt genom beslut)" if case.extended_until else ""
+    st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}")
+    if not can_work:
+        return
+    _close_form(session, case, user)
+    _extend_form(case, user, limit)
+
+
+def _close_form(session, case: Case, user: ui.CurrentUser) -> None:
+    ref = ui.config().reference
+    last = meetings.last_follow_up(session, case.id)
+    rector_closed = closing.rector_closed_reason()
+    default = rector_closed if last is not None and last.rector_decided_close and rector_closed else None
+    if default:
+        st.warning(f"Rektor beslutade vid uppföljningsmötet {ui.fmt_date(last.held_on)} att avsluta ärendet.",
+                   icon=":material/flag:")
+    errs = errors(case.id, "close")
+    effects = [None, *ref.effect_ratings]
+    # The defaults come from the last follow-up meeting; a new meeting gives the form fresh widgets.
+    seed = last.id if last is not None else 0
+    f = lambda name: k(case.id, f"{name}_{seed}")  # noqa: E731
+    with st.form(k(case.id, "close_form")):
+        st.subheader("Avsluta ärendet")
+        st.selectbox("Skäl till avslut", ref.closure_labels, index=ref.closure_labels.index(default) if default else None,
+                     placeholder="Välj skäl", key=f("cl_reason"))
+        show(errs, "reason")
+        st.date_input("Avslutsdatum", value=clock.today(), key=f("cl_on"), format="YYYY-MM-DD")
+        show(errs, "closed_on")
+        st.number_input("Närvaro vid avslut (procent)", step=1.0, key=f("cl_attendance"),
+                        value=last.attendance_percent if last is not None else None)
+        show(errs, "attendance")
+        st.selectbox("Effekt av operativa insatser", effects, key=f("cl_eff_op"),
+                     format_func=lambda e: NOT_APPLICABLE if e is None else e)
+        show(errs, "effect_operative")
+        st.selectbox("Effekt av samordnande insatser", effects, key=f("cl_eff_co"),
+                     format_func=lambda e: NOT_APPLICABLE if e is None else e)
+        show(errs, "effect_coordinating")
+        st.radio("Har avslutningssamtalet med rektor/EHT hållits?", list(TALK), index=None, horizontal=True,
+                 key=f("cl_talk"))
+        show(errs, "closing_talk_held")
+        show_form_error(errs)
+        st.form_submit_button("Avsluta ärendet", key=k(case.id, "cl_save"), type="primary", on_click=_close,
+                              args=(case.id, seed, user.username))
+
+
+def _extend_form(case: Case, user: ui.CurrentUser, limit) -> None:
+    errs = errors(case.id, "extend")
+    with st.form(k(case.id, "extend_form")):
+        st.subheader("Förläng sexmånadersgränsen")
+        st.caption("Ett ärende ska inte pågå mer än sex månader. Det kan förlängas genom ett nytt beslut.")
+        st.date_input("Förläng till", value=None, key=k(case.id, "ext_until"), format="YYYY-MM-DD",
+                      min_value=limit)
+        show(errs, "until")
+        st.text_area("Beslut om förlängning (vem beslutade och varför)", key=k(case.id, "ext_decision"))
+        show(errs, "decision")
+        show_form_error(errs)
+        st.form_submit_button("Förläng", key=k(case.id, "ext_save"), on_click=_extend, args=(case.id, user.username))
+
+
+def _closed(case: Case, user: ui.CurrentUser) -> None:
+    talk = {True: "ja", False: "nej", None: "–"}[case.closing_talk_held]
+    st.markdown(f"**Avslutat {ui.fmt_date(case.closed_on)}:** {case.closure_reason}  \n"
+                f"Närvaro vid avslut: {ui.fmt_percent(case.attendance_at_closing)}  \n"
+                f"Effekt av operativa insatser: {case.effect_operative or NOT_APPLICABLE}  \n"
+                f"Effekt av samordnande insatser: {case.effect_coordinating or NOT_APPLICABLE}  \n"
+                f"Avslutningssamtal hållet: {talk}  \n"
+                f"Dagar öppet: {closing.days_open(case)}")
+    if user.role not in REOPEN_ROLES:
+        st.caption("Ärendet är avslutat och kan bara läsas. Teamledaren kan återöppna det.")
+        return
+    errs = errors(case.id, "reopen")
+    with st.form(k(case.id, "reopen_form")):
+        st.subheader("Återöppna ärendet")
+        st.text_area("Skäl till återöppning", key=k(case.id, "reopen_reason"))
+        show(errs, "reopen_reason")
+        show_form_error(errs)
+        st.form_submit_button("Återöppna ärendet", key=k(case.id, "reopen_save"), on_click=_reopen,
+                              args=(case.id, user.username, user.role))
+
+
+def render_timeline(session, case: Case) -> None:
+    st.subheader("Tidslinje")
+    rows = timeline.timeline(session, case.id)
+    frame = pd.DataFrame([{"Datum": ui.fmt_date(e.on_date), "Typ": e.kind, "Händelse": e.text, "Av": e.by or "–"}
+                          for e in rows], columns=["Datum", "Typ", "Händelse", "Av"])
+    st.table(frame.set_index("Datum"))

@@ -1,0 +1,185 @@
+"""The case's Insatser panel: the interventions on the case, their status and effect, and picking new ones.
+
+Saving happens in button callbacks, before the page runs again, so the page that embeds this panel
+reads the case afresh (new version) and messages land next to the field they are about. Every save
+states the version the user saw; a stale one is refused and what was typed stays in the form.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from narvaro import ui
+from narvaro.casework import catalogue, interventions, meetings
+from narvaro.casework.catalogue import KIND_LABELS, KINDS
+from narvaro.core.models import Case, CaseIntervention, Meeting
+from narvaro.ui.case.common import run_save, show_form_error
+
+OWN = "__egen__"
+
+
+def _k(case_id: int, name: str) -> str:
+    return f"ip_{case_id}_{name}"
+
+
+def _errors(key: str) -> dict[str, str]:
+    return st.session_state.get(key) or {}
+
+
+def _save(err_key: str, action, flash_key: str, flash: str, clear: tuple[str, ...] = ()) -> None:
+    """Run one save; on success clear the inputs and say so."""
+    if run_save(err_key, action):
+        for key in clear:
+            st.session_state.pop(key, None)
+        st.session_state[flash_key] = flash
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+def _add(case_id: int, version: int, username: str) -> None:
+    ss = st.session_state
+    k = lambda name: _k(case_id, name)  # noqa: E731
+    pick = ss.get(k("pick"))
+    own = pick == OWN
+    fields: dict[str, Any] = dict(
+        by=username, performed_by=ss.get(k("performer")), actor_type=ss.get(k("actor")),
+        start_on=ss.get(k("start")), plan=ss.get(k("plan")), status=ss.get(k("status")),
+    )
+    if own:
+        fields.update(name=ss.get(k("name")), kind=ss.get(k("kind")))
+    else:
+        fields.update(intervention_key=pick)
+    _save(k("add_errors"), lambda s: interventions.add_intervention(s, case_id, version, **fields),
+          k("flash"), "Insatsen är tillagd.",
+          clear=(k("name"), k("plan"), k("actor"), k("start"), k("status"), k("performer"), k("search")))
+
+
+def _status(case_id: int, version: int, ci_id: int, username: str) -> None:
+    value = st.session_state.get(_k(case_id, f"status_{ci_id}"))
+    _save(_k(case_id, f"status_errors_{ci_id}"),
+          lambda s: interventions.update_status(s, case_id, version, ci_id, value, by=username),
+          _k(case_id, "flash"), f"Status ändrad till {value}.")
+
+
+def _rate(case_id: int, version: int, ci_id: int, username: str) -> None:
+    ss = st.session_state
+    k = lambda name: _k(case_id, f"{name}_{ci_id}")  # noqa: E731
+    rating, comment, meeting_id = ss.get(k("rating")), ss.get(k("comment")), ss.get(k("meeting"))
+    _save(k("rate_errors"),
+          lambda s: interventions.rate_effect(s, case_id, version, ci_id, rating=rating, comment=comment,
+                                              meeting_id=meeting_id, by=username),
+          _k(case_id, "flash"), "Effekten är sparad.", clear=(k("rating"), k("comment"), k("meeting")))
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def render(case: Case, user: ui.CurrentUser, read_only: bool) -> None:
+    """Show the case's interventions; unless `read_only`, let the user change status, rate effect and add new ones."""
+    st.subheader("Insatser")
+    flash = st.session_state.pop(_k(case.id, "flash"), None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    with ui.session() as s:
+        rows = interventions.for_case(s, case.id)
+        rated = interventions.ratings(s, case.id)
+        held = meetings.meetings_for(s, case.id)
+    if not rows:
+        st.info("Inga insatser på ärendet ännu.")
+    for ci in rows:
+        _intervention(case, ci, rated.get(ci.id, []), held, user, read_only)
+    if not read_only:
+        _picker(case, user)
+
+
+def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Rating], held: list[Meeting],
+                  user: ui.CurrentUser, read_only: bool) -> None:
+    with st.container(border=True):
+        own = " · egen insats" if ci.intervention_key is None else ""
+        st.markdown(f"**{ci.name}**")
+        st.caption(f"{KIND_LABELS.get(ci.kind, ci.kind)}{own} · status: {ci.status}")
+        who = ci.performed_by or "–"
+        if ci.actor_type:
+            who += f" (aktör: {ci.actor_type})"
+        st.markdown(f"Utförs av: {who}  \nStartdatum: {ui.fmt_date(ci.start_on)}  \n"
+                    f"Frekvens eller plan: {ci.plan or '–'}")
+        if rated:
+            lines = [f"- {ui.fmt_date(r.meeting_on) if r.meeting_on else 'utan möte'}: **{r.rating}**"
+                     + (f" – {r.comment}" if r.comment else "") for r in rated]
+            st.markdown("Effekt vid uppföljning:\n" + "\n".join(lines))
+        else:
+            st.caption("Ingen effekt bedömd ännu.")
+        if read_only:
+            return
+        left, right = st.columns(2)
+        with left, st.form(_k(case.id, f"status_form_{ci.id}"), border=False):
+            errors = _errors(_k(case.id, f"status_errors_{ci.id}"))
+            statuses = ui.config().reference.intervention_status_labels
+            st.selectbox("Status", statuses, index=statuses.index(ci.status) if ci.status in statuses else 0,
+                         key=_k(case.id, f"status_{ci.id}"))
+            ui.show_field_errors(errors, "status")
+            show_form_error(errors)
+            st.form_submit_button("Spara status", key=_k(case.id, f"status_save_{ci.id}"),
+                                  on_click=_status, args=(case.id, case.version, ci.id, user.username))
+        with right, st.form(_k(case.id, f"rate_form_{ci.id}"), border=False):
+            errors = _errors(_k(case.id, f"rate_errors_{ci.id}"))
+            by_id = {m.id: m for m in held}
+            st.selectbox("Uppföljningsmöte", [None, *by_id],
+                         format_func=lambda i: "Inget möte" if i is None else
+                         f"{by_id[i].held_on.isoformat()} {by_id[i].kind}",
+                         index=len(by_id), key=_k(case.id, f"meeting_{ci.id}"))
+            ui.show_field_errors(errors, "meeting_id")
+            st.selectbox("Effekt", ui.config().reference.effect_ratings, index=None, placeholder="Välj effekt",
+                         key=_k(case.id, f"rating_{ci.id}"))
+            ui.show_field_errors(errors, "rating")
+            st.text_area("Kommentar till effekten", key=_k(case.id, f"comment_{ci.id}"), height=68)
+            ui.show_field_errors(errors, "comment")
+            show_form_error(errors)
+            st.form_submit_button("Spara effekt", key=_k(case.id, f"rate_save_{ci.id}"),
+                                  on_click=_rate, args=(case.id, case.version, ci.id, user.username))
+
+
+def _picker(case: Case, user: ui.CurrentUser) -> None:
+    ss = st.session_state
+    k = lambda name: _k(case.id, name)  # noqa: E731
+    errors = _errors(k("add_errors"))
+    st.markdown("#### Lägg till insats")
+    st.caption("Välj ur exempellistan tillsammans med skolan, eller skriv en egen insats.")
+    kind = st.radio("Typ av insats", KINDS, format_func=KIND_LABELS.get, horizontal=True, key=k("kind"))
+    search = st.text_input("Sök i exempellistan", key=k("search"), placeholder="t.ex. SMS, BUP, lunch")
+    with ui.session() as s:
+        found = catalogue.catalogue(s, search)[kind]
+    names = {d.key: d.name for d in found}
+    options = [*names, OWN]
+    if ss.get(k("pick")) not in options:
+        ss[k("pick")] = options[0]
+    pick = st.selectbox("Insats", options, key=k("pick"),
+                        format_func=lambda key: "Egen insats (skriv namnet nedan)" if key == OWN else names[key])
+    ui.show_field_errors(errors, "intervention_key")
+    if search and not found:
+        st.caption("Inget i exempellistan matchar sökningen. Lägg till en egen insats eller ändra sökningen.")
+    if pick != OWN:
+        st.caption(next(d.description for d in found if d.key == pick))
+    with st.form(k("add_form")):
+        if pick == OWN:
+            st.text_input("Namn på egen insats", key=k("name"), max_chars=catalogue.NAME_MAX)
+            ui.show_field_errors(errors, "name")
+            ui.show_field_errors(errors, "kind")
+        ref = ui.config().reference
+        st.selectbox("Utförs av", ref.performer_labels, key=k("performer"))
+        ui.show_field_errors(errors, "performed_by")
+        st.selectbox("Extern aktör", [None, *ref.actor_types], key=k("actor"),
+                     format_func=lambda a: "Ingen extern aktör" if a is None else a,
+                     help=f"Välj aktör om insatsen görs med eller av en annan aktör (krävs för {ref.other_actor_performer}). "
+                          "Samordnande insatser med en extern aktör kräver giltigt samtycke.")
+        if "actor_type" in errors:
+            st.error(errors["actor_type"], icon=":material/block:")
+        st.date_input("Startdatum", key=k("start"), value=None, format="YYYY-MM-DD")
+        st.text_input("Frekvens eller plan", key=k("plan"), placeholder="t.ex. SMS varje morgon",
+                      max_chars=interventions.PLAN_MAX)
+        ui.show_field_errors(errors, "plan")
+        st.selectbox("Status", ref.intervention_status_labels, key=k("status"))
+        ui.show_field_errors(errors, "status")
+        show_form_error(errors)
+        st.form_submit_button("Lägg till insats", key=k("add"), type="primary",
+                              on_click=_add, args=(case.id, case.version, user.username))

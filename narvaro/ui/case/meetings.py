@@ -1,0 +1,210 @@
+"""The Möten tab: what was decided and is not done, the follow-up meeting, other meetings, agendas, history."""
+from __future__ import annotations
+
+import streamlit as st
+
+from narvaro import ui
+from narvaro.casework import agenda, meetings, tasks, workflow
+from narvaro.casework.inputs import FollowUpCreate, MeetingCreate, TaskCreate
+from narvaro.casework.meetings import FOLLOW_UP
+from narvaro.core import clock
+from narvaro.core.models import Case
+from narvaro.ui.case.common import errors, k, quiet, save, show, show_form_error, value
+
+TASK_ROWS = 2
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+def _follow_up(case_id: int, username: str) -> None:
+    v = lambda name: value(case_id, name)  # noqa: E731
+    closes = bool(v("fu_close"))
+    meeting = FollowUpCreate(held_on=v("fu_held"), participants=v("fu_participants"), situation=v("fu_situation"),
+                             attendance=v("fu_attendance"), further_interventions=v("fu_further"),
+                             next_meeting_on=v("fu_next"), rector_decided_close=closes, open_items_reason=v("fu_reason"))
+    save(case_id, "fu", lambda s, ver: meetings.record_follow_up(s, case_id, ver, meeting, by=username),
+         "Uppföljningsmötet är sparat. Rektor har beslutat att avsluta: fyll i avslutet under Avslut."
+         if closes else "Uppföljningsmötet är sparat och ärendet är i nästa omgång av arbetsgången.",
+         clear=("fu_held", "fu_participants", "fu_situation", "fu_attendance", "fu_further", "fu_next", "fu_close",
+                "fu_reason"))
+
+
+def _meeting(case_id: int, username: str) -> None:
+    v = lambda name: value(case_id, name)  # noqa: E731
+    decided = [TaskCreate(text=v(f"mt_task_{i}"), owner=v(f"mt_owner_{i}"), due_on=v(f"mt_due_{i}"))
+               for i in range(1, TASK_ROWS + 1)]
+    names = [f"mt_{n}_{i}" for i in range(1, TASK_ROWS + 1) for n in ("task", "owner", "due")]
+    meeting = MeetingCreate(kind=v("mt_kind"), held_on=v("mt_held"), participants=v("mt_participants"),
+                            decisions=v("mt_decisions"), division_of_responsibility=v("mt_division"),
+                            next_meeting_on=v("mt_next"), tasks=decided)
+    save(case_id, "mt", lambda s, ver: meetings.record_meeting(s, case_id, ver, meeting, by=username),
+         "Mötet är sparat.",
+         clear=("mt_kind", "mt_held", "mt_participants", "mt_decisions", "mt_division", "mt_next", *names))
+
+
+def _task_done(case_id: int, task_id: int, username: str) -> None:
+    save(case_id, f"task_{task_id}", lambda s, v: tasks.complete_task(s, case_id, v, task_id, by=username),
+         "Uppgiften är klar.")
+
+
+def _add_task(case_id: int, username: str) -> None:
+    save(case_id, "task",
+         lambda s, v: tasks.add_task(s, case_id, v, TaskCreate(text=value(case_id, "task_text"),
+                                                               owner=value(case_id, "task_owner"),
+                                                               due_on=value(case_id, "task_due")), by=username),
+         "Uppgiften är tillagd.", clear=("task_text", "task_owner", "task_due"))
+
+
+def _book(case_id: int, username: str) -> None:
+    on = value(case_id, "book_on")
+    save(case_id, "book", lambda s, v: meetings.book_follow_up(s, case_id, v, on=on, by=username),
+         f"Uppföljningsmöte bokat till {ui.fmt_date(on)}.", clear=("book_on",))
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+    cfg = ui.config()
+    st.subheader("Beslutat men inte klart")
+    waiting = tasks.open_tasks(session, case.id)
+    if not waiting:
+        st.caption("Inga öppna uppgifter.")
+    for t in waiting:
+        late = t.due_on is not None and t.due_on < clock.today()
+        due = f", senast {ui.fmt_date(t.due_on)}" + (" :orange[**försenad**]" if late else "") if t.due_on else ""
+        st.markdown(f"- {t.text} – **{t.owner}**{due}")
+        if can_work:
+            st.button("Markera klar", key=k(case.id, f"task_done_{t.id}"), on_click=_task_done,
+                      args=(case.id, t.id, user.username), type="tertiary")
+            show_form_error(errors(case.id, f"task_{t.id}"))
+    if can_work:
+        _task_form(case, user)
+        step = cfg.process.step(case.current_step) if case.current_step else None
+        st.subheader("Uppföljningsmöte")
+        if step is not None and step.ends_with_meeting:
+            _follow_up_form(session, case, user)
+        else:
+            names = ", ".join(s.name for s in cfg.process.steps if s.ends_with_meeting)
+            st.info(f"Uppföljningsmöten registreras i {names}.", icon=":material/info:")
+        _book_form(case, user)
+        st.subheader("Annat möte")
+        _meeting_form(case, user)
+    _agenda(session, case)
+    _history(session, case)
+
+
+def _task_form(case: Case, user: ui.CurrentUser) -> None:
+    errs = errors(case.id, "task")
+    with st.expander("Lägg till uppgift"):
+        with st.form(k(case.id, "task_form"), border=False):
+            st.text_input("Vad ska göras", key=k(case.id, "task_text"))
+            show(errs, "task_text")
+            st.text_input("Ansvarig", key=k(case.id, "task_owner"))
+            show(errs, "task_owner")
+            st.date_input("Klart senast", value=None, key=k(case.id, "task_due"), format="YYYY-MM-DD")
+            show_form_error(errs)
+            st.form_submit_button("Lägg till uppgift", key=k(case.id, "task_save"), on_click=_add_task,
+                                  args=(case.id, user.username))
+
+
+def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
+    cfg = ui.config()
+    q = cfg.process.follow_up_question
+    since = meetings.attendance_period_start(session, case)
+    left = workflow.open_items(session, case)
+    errs = errors(case.id, "fu")
+    st.caption("Med EHT och rektor. Har insatserna inte gett önskad effekt beslutar rektor om ärendet ska avslutas.")
+    with st.form(k(case.id, "fu_form")):
+        st.date_input("Mötesdatum", value=clock.today(), key=k(case.id, "fu_held"), format="YYYY-MM-DD")
+        show(errs, "held_on")
+        st.text_input("Deltagare", key=k(case.id, "fu_participants"))
+        show(errs, "participants")
+        st.text_area(q("nulage"), key=k(case.id, "fu_situation"))
+        show(errs, "situation")
+        st.number_input(f"{q('narvaro')} Procent för perioden sedan {ui.fmt_date(since)}", value=None,
+                        step=1.0, key=k(case.id, "fu_attendance"))
+        show(errs, "attendance")
+        st.text_area(q("fortsatta_insatser"), key=k(case.id, "fu_further"))
+        show(errs, "further_interventions")
+        st.date_input(q("nytt_mote"), value=None, key=k(case.id, "fu_next"), format="YYYY-MM-DD")
+        show(errs, "next_meeting_on")
+        st.checkbox("Rektor beslutar att avsluta ärendet: insatserna har inte gett önskad effekt",
+                    key=k(case.id, "fu_close"))
+        if left:
+            st.text_area(f"Skäl att lämna steget med {len(left)} öppna punkt(er)", key=k(case.id, "fu_reason"))
+            show(errs, "open_items_reason")
+        show_form_error(errs)
+        st.form_submit_button("Spara uppföljningsmöte", key=k(case.id, "fu_save"), type="primary",
+                              on_click=_follow_up, args=(case.id, user.username))
+
+
+def _book_form(case: Case, user: ui.CurrentUser) -> None:
+    errs = errors(case.id, "book")
+    booked = f"Bokat: {ui.fmt_date(case.next_meeting_on)}." if case.next_meeting_on else "Inget uppföljningsmöte bokat."
+    with st.expander(f"Boka eller flytta uppföljningsmöte ({booked})"):
+        with st.form(k(case.id, "book_form"), border=False):
+            st.date_input("Datum för uppföljningsmöte", value=None, key=k(case.id, "book_on"), format="YYYY-MM-DD")
+            show(errs, "book_on")
+            show_form_error(errs)
+            st.form_submit_button("Boka", key=k(case.id, "book_save"), on_click=_book, args=(case.id, user.username))
+
+
+def _meeting_form(case: Case, user: ui.CurrentUser) -> None:
+    kinds = [m for m in ui.config().reference.meeting_kinds if m != FOLLOW_UP]
+    errs = errors(case.id, "mt")
+    with st.form(k(case.id, "mt_form")):
+        st.selectbox("Typ av möte", kinds, index=None, placeholder="Välj typ", key=k(case.id, "mt_kind"))
+        show(errs, "kind")
+        st.date_input("Mötesdatum", value=clock.today(), key=k(case.id, "mt_held"), format="YYYY-MM-DD")
+        show(errs, "held_on")
+        st.text_input("Deltagare", key=k(case.id, "mt_participants"))
+        show(errs, "participants")
+        st.text_area("Beslut", key=k(case.id, "mt_decisions"))
+        show(errs, "decisions")
+        st.text_area("Ansvarsfördelning: vem gör vad (operativt/samordnande) och till när",
+                     key=k(case.id, "mt_division"), help="Krävs för EHT-mötet i Steg 1 (skriftligt formulär).")
+        show(errs, "division_of_responsibility")
+        st.date_input("Datum för uppföljningsmöte (om det bokades)", value=None, key=k(case.id, "mt_next"),
+                      format="YYYY-MM-DD")
+        show(errs, "next_meeting_on")
+        st.markdown("**Beslut som blir uppgifter**")
+        for i in range(1, TASK_ROWS + 1):
+            a, b, c = st.columns([3, 2, 2])
+            a.text_input(f"Uppgift {i}", key=k(case.id, f"mt_task_{i}"))
+            b.text_input(f"Ansvarig för uppgift {i}", key=k(case.id, f"mt_owner_{i}"))
+            c.date_input(f"Klart senast, uppgift {i}", value=None, key=k(case.id, f"mt_due_{i}"), format="YYYY-MM-DD")
+        show(errs, "task_text")
+        show(errs, "task_owner")
+        show_form_error(errs)
+        st.form_submit_button("Spara möte", key=k(case.id, "mt_save"), on_click=_meeting, args=(case.id, user.username))
+
+
+def _agenda(session, case: Case) -> None:
+    st.subheader("Dagordning")
+    kinds = ui.config().reference.meeting_kinds
+    left, right = st.columns(2)
+    kind = left.selectbox("Dagordning för", kinds, key=k(case.id, "ag_kind"), on_change=quiet)
+    on = right.date_input("Mötesdatum för dagordningen", value=case.next_meeting_on, key=k(case.id, "ag_on"),
+                          format="YYYY-MM-DD", on_change=quiet)
+    lines = agenda.agenda_lines(session, case, kind, on)
+    plain, page = agenda.lines_as_text(lines), agenda.lines_as_html(lines)
+    stem = f"dagordning-{case.number}-{on.isoformat() if on else 'utan-datum'}"
+    a, b = st.columns(2)
+    a.download_button("Ladda ner dagordning (text)", plain, file_name=f"{stem}.txt", mime="text/plain",
+                      key=k(case.id, "ag_txt"), on_click="ignore")
+    b.download_button("Ladda ner dagordning för utskrift (HTML)", page, file_name=f"{stem}.html", mime="text/html",
+                      key=k(case.id, "ag_html"), on_click="ignore")
+    with st.expander("Visa dagordningen"):
+        st.text(plain)
+
+
+def _history(session, case: Case) -> None:
+    st.subheader("Hållna möten")
+    rows = meetings.meetings_for(session, case.id)
+    if not rows:
+        st.caption("Inga möten registrerade.")
+    for m in reversed(rows):
+        with st.container(border=True):
+            st.markdown(f"**{m.kind}** {ui.fmt_date(m.held_on)}")  # both from data/ and the app, never typed text
+            # What people wrote is shown as text, never as Markdown (a typed link or image stays text).
+            st.text("\n".join(f"{label}: {value}" for label, value in meetings.summary(m)))

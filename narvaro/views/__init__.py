@@ -1,1 +1,0 @@
-"""Streamlit panels that pages embed (a case page shows several in its tabs)."""

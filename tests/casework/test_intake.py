@@ -1,0 +1,133 @@
+"""Intake of a request: personnummer, field validation, prerequisites, duplicates (SQLite and PostgreSQL)."""
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from narvaro.casework import intake
+from narvaro.casework.inputs import IntakeCreate
+from narvaro.core import db, errors, personnummer
+from narvaro.core.models import QUEUED, AuditEntry, Case, CaseEvent, School
+
+TODAY = dt.date(2025, 9, 15)
+
+
+def with_check_digit(nine: str) -> str:
+    """Complete YYMMDDNNN with its Luhn digit."""
+    for d in "0123456789":
+        if personnummer.luhn_ok(nine + d):
+            return nine + d
+    raise AssertionError(nine)
+
+
+PNR = with_check_digit("120304123")  # born 2012-03-04
+
+
+def complete_form(**over):
+    form = dict(pupil_code="ab-12", birth_year=2012, sex="Flicka", school_year="7", personal_number="",
+                school_id=None, new_school_name="Påhittade Testskolan", new_school_form="Grundskola",
+                new_school_provider="Kommunal", new_school_district="vo1", way_in="Skolpliktsbevakning",
+                received_on=dt.date(2025, 9, 10), requesting_rector="Rektor Påhittad", rector_contact="070-000",
+                support_requested="Båda", absence_percent_intake=45, absence_period="v. 30–36",
+                investigated_on=dt.date(2025, 8, 20), reported_on=dt.date(2025, 9, 1),
+                school_interventions_started=True, registered_in_municipality=True, consent_status="Inhämtat")
+    form.update(over)
+    return IntakeCreate(**form)
+
+
+def test_personnummer_forms_and_errors():
+    assert personnummer.normalize(PNR[:6] + "-" + PNR[6:], TODAY) == "20" + PNR[:6] + "-" + PNR[6:]
+    assert personnummer.normalize("20" + PNR, TODAY) == "20" + PNR[:6] + "-" + PNR[6:]
+    assert personnummer.normalize("19121212-1212", TODAY) == "19121212-1212"
+    assert personnummer.normalize("121212+1212", TODAY) == "19121212-1212"  # '+' = 100 years or older
+    samordning = with_check_digit("120364123")  # day 04 + 60
+    assert personnummer.normalize(samordning, TODAY).startswith("20120364")
+    with pytest.raises(errors.FieldError, match="kontrollsiffran"):
+        personnummer.normalize(PNR[:9] + str((int(PNR[9]) + 1) % 10), TODAY)
+    with pytest.raises(errors.FieldError, match="giltigt datum"):
+        personnummer.normalize(with_check_digit("121332123"), TODAY)
+    with pytest.raises(errors.FieldError, match="ÅÅÅÅMMDD-NNNN"):
+        personnummer.normalize("12345", TODAY)
+    with pytest.raises(errors.FieldError, match="framtiden"):
+        personnummer.normalize("20" + with_check_digit("301224123"), TODAY)
+    assert personnummer.mask("20120304-1234") == "20120304-****"
+    assert personnummer.mask(None) == "–"
+
+
+def test_every_validation_message():
+    _, errors = intake.validate(IntakeCreate(), TODAY)
+    assert set(errors) == {"pupil_code", "way_in", "received_on", "requesting_rector", "support_requested", "school"}
+    _, errors = intake.validate(complete_form(
+        received_on=TODAY + dt.timedelta(days=1), investigated_on=dt.date(2025, 9, 12),
+        reported_on=TODAY + dt.timedelta(days=3), personal_number="201203041230x",
+        absence_percent_intake=120, birth_year=1900, school_id=1), TODAY)
+    assert errors["received_on"] == "Datumet då ärendet inkom kan inte ligga i framtiden."
+    assert errors["reported_on"] == "Anmälan kan inte vara gjord i framtiden."
+    assert errors["personal_number"].startswith("Personnumret ska skrivas")
+    assert errors["absence_percent_intake"] == "Frånvaron ska vara mellan 0 och 100 procent."
+    assert "Födelseåret" in errors["birth_year"]
+    assert errors["school"] == "Välj antingen en skola i listan eller skriv in en ny, inte båda."
+    _, errors = intake.validate(complete_form(investigated_on=dt.date(2025, 9, 12)), TODAY)
+    assert errors == {"investigated_on": "Frånvaroutredningen kan inte vara gjord efter att ärendet inkom (2025-09-10)."}
+    _, errors = intake.validate(complete_form(new_school_form="", new_school_provider=None), TODAY)
+    assert set(errors) == {"new_school_form", "new_school_provider"}
+    _, errors = intake.validate(complete_form(absence_percent_intake=-1), TODAY)
+    assert set(errors) == {"absence_percent_intake"}
+    clean, errors = intake.validate(complete_form(absence_percent_intake=0), TODAY)
+    assert errors == {} and clean["absence_percent_intake"] == 0
+
+
+def test_complete_request_is_registered_in_the_queue(engine):
+    with db.session_scope(engine) as s:
+        case = intake.register(s, complete_form(personal_number=PNR), by="reg", today=TODAY)
+    with db.session_scope(engine) as s:
+        saved = s.get(Case, case.id)
+        school = s.exec(select(School)).one()
+        assert (saved.number, saved.status, saved.needs_completion, saved.missing_prerequisites) == (
+            "NK-2025-0001", QUEUED, False, None)
+        assert saved.pupil_code == "AB-12" and saved.personal_number == "20120304-" + PNR[6:]
+        assert (saved.school_id, saved.school_form, saved.provider, saved.district) == (
+            school.id, "Grundskola", "Kommunal", "vo1")
+        assert s.exec(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all() == ["skapa"]
+        assert s.exec(select(CaseEvent.kind).where(CaseEvent.case_id == case.id)).all() == ["registrerat"]
+        # The same new school typed again is reused, not duplicated.
+        again = intake.register(s, complete_form(pupil_code="CD-34", new_school_name="påhittade testskolan"),
+                                by="reg", today=TODAY)
+        assert again.school_id == school.id
+
+
+def test_incomplete_request_is_kept_and_says_what_is_missing(engine):
+    form = complete_form(investigated_on=None, school_interventions_started=False, consent_status="Ej begärt")
+    with db.session_scope(engine) as s:
+        case = intake.register(s, form, by="reg", today=TODAY)
+    assert case.status == QUEUED and case.needs_completion is True
+    assert case.missing_prerequisites == ("frånvaroutredning saknas; skolans egna insatser är inte påbörjade; "
+                                          "samtycke är inte inhämtat")
+
+
+def test_invalid_request_is_not_saved(engine):
+    with db.session_scope(engine) as s:
+        with pytest.raises(errors.FormError) as err:
+            intake.register(s, complete_form(received_on=TODAY + dt.timedelta(days=2)), by="reg", today=TODAY)
+        assert "received_on" in err.value.errors
+        assert s.exec(select(Case)).all() == []
+
+
+def test_open_case_of_same_pupil_is_flagged_until_confirmed(engine):
+    with db.session_scope(engine) as s:
+        first = intake.register(s, complete_form(personal_number=PNR), by="reg", today=TODAY)
+        with pytest.raises(errors.PossibleDuplicate) as err:
+            intake.register(s, complete_form(pupil_code="Ab-12 "), by="reg", today=TODAY)
+        assert [(d.number, d.reason) for d in err.value.duplicates] == [(first.number, "elevkod")]
+        with pytest.raises(errors.PossibleDuplicate) as err:
+            intake.register(s, complete_form(pupil_code="ZZ-99", personal_number="20" + PNR), by="reg", today=TODAY)
+        dup = err.value.duplicates[0]
+        assert (dup.number, dup.reason, dup.personal_number_masked) == (first.number, "personnummer", "20120304-****")
+        second = intake.register(s, complete_form(), by="reg", today=TODAY, confirm_duplicate=True)
+        assert second.number == "NK-2025-0002"
+        # A closed case is no duplicate.
+        first.status = "closed"
+        second.status = "closed"
+        s.add_all([first, second])
+        s.flush()
+        assert intake.find_open_duplicates(s, "AB-12", None) == []

@@ -1,0 +1,293 @@
+"""The case page through AppTest: whole cases walked from intake to each kind of closing.
+
+The first walk starts on the intake page and the board's hand-out; the others start from a handed-out case."""
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from narvaro import ui
+from narvaro.casework import cases
+from narvaro.core import audit, db
+from narvaro.core import users as auth
+from narvaro.core.models import ACTIVE, CLOSED, Case, CaseIntervention, Meeting
+from tests.casework.test_workflow import FIELDS, hand_out
+from tests.conftest import ROOT, add_user, page_as, text_of
+
+D = dt.date
+
+
+def open_page(url: str, username: str, number: str):
+    """The case page as `username`, reached with ?arende=<number> (as the board links to it)."""
+    from streamlit.testing.v1 import AppTest
+
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        row = auth.get_user(s, username)
+        user = ui.CurrentUser(id=row.id, username=row.username, name=row.name, role=row.role)
+    engine.dispose()
+    at = AppTest.from_file(str(ROOT / "pages/arende.py"), default_timeout=60)
+    at.session_state[ui.USER_KEY] = user
+    at.query_params["arende"] = number
+    return at.run()
+
+
+def new_case(url: str, coordinator: str = "anna", **extra):
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        case = cases.create_case(s, {**FIELDS, **extra}, "chef")
+        hand_out(s, case.id, coordinator, D(2025, 8, 20))
+        return engine, case.id, case.number
+
+
+def fresh(engine, case_id):
+    with Session(engine) as s:
+        return cases.get_case(s, case_id)
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def intake_and_hand_out(url: str, frozen_clock, coordinator: str) -> tuple:
+    """The request comes in through the intake page and the team leader hands it out on the board."""
+    from tests.ui.test_pages_intake_board import GOOD, _board, _fill, _submit
+
+    add_user(url, "chef", "teamledare")
+    frozen_clock(D(2025, 8, 18))
+    at = page_as(url, "chef", "pages/inkommande.py")
+    _fill(at, **{**GOOD, "pupil_code": "EX-7", "sex": "Flicka", "received_on": D(2025, 8, 18),
+                 "investigated_on": D(2025, 8, 1), "reported_on": D(2025, 8, 15)})
+    _submit(at)
+    assert not at.error and not at.exception
+    frozen_clock(D(2025, 8, 20))
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        case = s.exec(select(Case)).one()
+        coordinator_id = auth.get_user(s, coordinator).id
+    board = _board(url, "chef")
+    assert board.selectbox(key="ho_case").value == case.id
+    board.multiselect(key=f"ho_users_{case.id}").set_value([coordinator_id])
+    board.button(key="ho_assign").click().run()
+    assert f"{case.number} är fördelat till {coordinator.title()}." in [m.value for m in board.success]
+    return engine, case.id, case.number
+
+
+def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, frozen_clock):
+    add_user(app_env, "anna", "koordinator", district="vo1")
+    engine, cid, number = intake_and_hand_out(app_env, frozen_clock, "anna")
+    frozen_clock(D(2025, 8, 25))
+    k = lambda name: f"ar_{cid}_{name}"  # noqa: E731
+    at = open_page(app_env, "anna", number)
+    assert not at.exception
+    assert f"Ärende {number}" in text_of(at) and "Start (från 2025-08-18) – aktuellt steg" in text_of(at)
+    assert "Registrera rektors besked" in text_of(at)  # cannot move on without a yes
+
+    # Start: first contact and the rector's yes.
+    at.date_input(key=k("contacted_on")).set_value(D(2025, 8, 25))
+    at.selectbox(key=k("answer")).set_value("Båda")
+    click(at, k("start_save"))
+    assert "Kontakten med rektor är sparad." in text_of(at)
+    # Leaving Start with open items needs a reason; the reason field keeps what was typed.
+    click(at, k("move_save"))
+    assert "4 punkt(er) i steget är inte klara" in text_of(at)
+    assert fresh(engine, cid).current_step == "start"
+    at.text_area(key=k("move_reason")).set_value("Bockas av senare")
+    click(at, k("move_save"))
+    case = fresh(engine, cid)
+    assert (case.status, case.current_step, case.rector_answer) == (ACTIVE, "steg1", "Båda")
+    assert "Steg 1 (från 2025-08-25 · senast 2025-09-08) – aktuellt steg" in text_of(at)
+
+    # Steg 1: an item ticked with who/when, the EHT meeting with the written division and a task.
+    frozen_clock(D(2025, 9, 1))
+    click(at, k("tick_eht_mote"))
+    assert "Möte med EHT: ansvarsfördelning enligt skriftligt formulär" in text_of(at)
+    assert "– klar (anna, 2025-09-01 12:00)" in text_of(at)
+    at.selectbox(key=k("mt_kind")).set_value("EHT-möte")
+    at.date_input(key=k("mt_held")).set_value(D(2025, 9, 1))
+    at.text_input(key=k("mt_participants")).set_value("Rektor, kurator, mentor, koordinator")
+    click(at, k("mt_save"))
+    assert "Skriv ansvarsfördelningen" in text_of(at)
+    assert at.text_input(key=k("mt_participants")).value == "Rektor, kurator, mentor, koordinator"
+    at.text_area(key=k("mt_division")).set_value("Koordinator: hembesök tisdagar (operativt). Mentor: anpassat schema.")
+    at.date_input(key=k("mt_next")).set_value(D(2025, 9, 29))
+    at.text_input(key=k("mt_task_1")).set_value("Ta fram anpassat schema")
+    at.text_input(key=k("mt_owner_1")).set_value("Mentor")
+    at.date_input(key=k("mt_due_1")).set_value(D(2025, 9, 8))
+    click(at, k("mt_save"))
+    assert "Mötet är sparat." in text_of(at)
+    assert "Ta fram anpassat schema – **Mentor**, senast 2025-09-08" in text_of(at)
+    assert fresh(engine, cid).next_meeting_on == D(2025, 9, 29)
+    at.text_area(key=k("move_reason")).set_value("Resten görs i steg 2")
+    click(at, k("move_save"))
+    assert fresh(engine, cid).current_step == "steg2"
+
+    # Follow-up 1 (attendance 30 %) and follow-up 2 (65 %): each starts a new round of Steg 3.
+    for day, attendance, next_on in ((D(2025, 9, 29), 30, D(2025, 10, 27)), (D(2025, 10, 27), 65, D(2025, 11, 24))):
+        frozen_clock(day)
+        at.run()
+        at.date_input(key=k("fu_held")).set_value(day)
+        at.text_input(key=k("fu_participants")).set_value("EHT och rektor")
+        at.text_area(key=k("fu_situation")).set_value("Eleven kommer fler dagar.")
+        at.number_input(key=k("fu_attendance")).set_value(attendance)
+        at.text_area(key=k("fu_further")).set_value("Fortsatt hembesök och anpassat schema.")
+        at.date_input(key=k("fu_next")).set_value(next_on)
+        at.text_area(key=k("fu_reason")).set_value("Pågår fortfarande")
+        click(at, k("fu_save"))
+        assert "Uppföljningsmötet är sparat" in text_of(at)
+    case = fresh(engine, cid)
+    assert (case.cycle, case.current_step, case.next_meeting_on) == (2, "steg3", D(2025, 11, 24))
+    assert "Steg 3, omgång 2 (från 2025-10-27 · senast 2025-12-01) – aktuellt steg" in text_of(at)
+    assert "Närvaro: 30 %" in text_of(at) and "Närvaro: 65 %" in text_of(at)
+
+    # A coordinating intervention with BUP is blocked until consent covers BUP.
+    ip = lambda name: f"ip_{cid}_{name}"  # noqa: E731
+    at.radio(key=ip("kind")).set_value("samordnande").run()
+    at.selectbox(key=ip("pick")).set_value("kontakt_bup_hab").run()
+    at.selectbox(key=ip("actor")).set_value("BUP")
+    at.text_input(key=ip("plan")).set_value("Samordna med BUP varannan vecka")
+    click(at, ip("add"))
+    assert "inget giltigt samtycke som omfattar BUP" in text_of(at)
+    assert at.text_input(key=ip("plan")).value == "Samordna med BUP varannan vecka"
+    at.selectbox(key=k("cs_given_by")).set_value("Vårdnadshavare 1")
+    at.multiselect(key=k("cs_actors")).set_value(["BUP"])
+    at.date_input(key=k("cs_given_on")).set_value(D(2025, 10, 20))
+    click(at, k("cs_save"))
+    assert "Samtycket är registrerat." in text_of(at)
+    at.selectbox(key=ip("actor")).set_value("BUP")
+    click(at, ip("add"))
+    assert "Insatsen är tillagd." in text_of(at)
+    with Session(engine) as s:
+        assert s.exec(select(CaseIntervention.actor_type)).all() == ["BUP"]
+
+    # Closing: the facts for the indicators, then the case is read-only.
+    frozen_clock(D(2025, 11, 3))
+    at.run()
+    with Session(engine) as s:
+        seed = max(s.exec(select(Meeting.id)).all())
+    k = lambda name: f"ar_{cid}_{name}_{seed}" if name.startswith("cl_") and name != "cl_save" else f"ar_{cid}_{name}"  # noqa: E731
+    assert at.number_input(key=k("cl_attendance")).value == 65  # from the last follow-up meeting
+    at.selectbox(key=k("cl_reason")).set_value("Återgått till undervisning")
+    at.number_input(key=k("cl_attendance")).set_value(90)
+    at.date_input(key=k("cl_on")).set_value(D(2025, 11, 3))
+    at.selectbox(key=k("cl_eff_op")).set_value("Tydlig effekt")
+    at.selectbox(key=k("cl_eff_co")).set_value("Viss effekt")
+    click(at, k("cl_save"))
+    assert "Ange om avslutningssamtalet" in text_of(at)
+    at.radio(key=k("cl_talk")).set_value("Ja")
+    click(at, k("cl_save"))
+    case = fresh(engine, cid)
+    assert (case.status, case.closed_on, case.closure_reason, case.attendance_at_closing, case.effect_operative,
+            case.effect_coordinating, case.closing_talk_held) == (
+        CLOSED, D(2025, 11, 3), "Återgått till undervisning", 90.0, "Tydlig effekt", "Viss effekt", True)
+    assert "Ärendet är avslutat och kan bara läsas." in text_of(at)
+    assert not [b for b in at.button if b.key and b.key.startswith(f"ar_{cid}_")]  # no saving on a closed case
+    assert "Återöppna ärendet" not in text_of(at)  # a coordinator cannot reopen
+
+    timeline = at.table[0].value
+    kinds = list(timeline["Typ"])
+    assert list(timeline.index)[0] == "2025-08-18" and list(timeline.index)[-1] == "2025-11-03"
+    assert list(timeline.index) == sorted(timeline.index)
+    assert kinds[-1] == "avslut" and kinds.count("möte") == 3 and kinds.count("samtycke") == 1
+    with Session(engine) as s:
+        # Views: the first opening, four reloads (at.run) and four reruns from the Insatser panel's widgets;
+        # the page's own fifteen saves do not count as new views.
+        assert len(audit.search(s, case_id=cid, action=audit.VIEW)) == 8
+        assert len(s.exec(select(Meeting).where(Meeting.case_id == cid)).all()) == 3
+
+
+def test_rector_no_least_people_reopen_and_stale_save(app_env, frozen_clock):
+    add_user(app_env, "anna", "koordinator")
+    add_user(app_env, "bertil", "koordinator")
+    add_user(app_env, "chef", "teamledare")
+    engine, cid, number = new_case(app_env)
+    k = lambda name: f"ar_{cid}_{name}"  # noqa: E731
+
+    # Another coordinator's case is refused (and not audited as a view); the team leader may open it.
+    at = open_page(app_env, "bertil", number)
+    assert "Ärendet är en annan koordinators" in text_of(at) and "Elev:" not in text_of(at)
+    with Session(engine) as s:
+        assert audit.search(s, case_id=cid, action=audit.VIEW) == []
+
+    at = open_page(app_env, "anna", number)
+    with Session(engine) as s:
+        assert len(audit.search(s, case_id=cid, action=audit.VIEW)) == 1
+    # Someone else saves in between: the note is refused, nothing overwritten, the text is kept.
+    with db.session_scope(engine) as s:
+        cases.update_case(s, cid, fresh(engine, cid).version, {"school_year": "8"}, "chef")
+    at.text_area(key=k("note_text")).set_value("Samtal med mentor om schemat.")
+    click(at, k("note_save"))
+    assert "har ändrats av någon annan" in text_of(at)
+    assert at.text_area(key=k("note_text")).value == "Samtal med mentor om schemat."
+    click(at, k("note_save"))  # the page read the new version
+    assert "Anteckningen är sparad." in text_of(at) and "Samtal med mentor om schemat." in text_of(at)
+
+    # The rector says no at Start (later that day): the case closes with that reason.
+    frozen_clock(dt.datetime(2025, 9, 15, 11, 0))
+    at.date_input(key=k("contacted_on")).set_value(D(2025, 9, 10))
+    at.selectbox(key=k("answer")).set_value("Nej")
+    click(at, k("start_save"))
+    assert "Ärendet är avslutat: rektor önskar inte stöd." in text_of(at)
+    case = fresh(engine, cid)
+    assert (case.status, case.closure_reason, case.closed_on) == (CLOSED, "Rektor önskar inte stöd", D(2025, 9, 15))
+
+    # The team leader reopens it with a reason; the timeline tells the story.
+    at = open_page(app_env, "chef", number)
+    click(at, k("reopen_save"))
+    assert "Skriv varför ärendet återöppnas." in text_of(at)
+    at.text_area(key=k("reopen_reason")).set_value("Ny rektor önskar stöd")
+    click(at, k("reopen_save"))
+    case = fresh(engine, cid)
+    assert (case.status, case.current_step, case.rector_answer, case.closure_reason) == (ACTIVE, "start", None, None)
+    assert "Ärendet är återöppnat." in text_of(at)
+    assert list(at.table[0].value["Typ"]) == ["registrerat", "tilldelat", "rektor", "anteckning", "rektor", "avslut",
+                                              "återöppnat"]
+
+
+def test_rector_decides_to_close_at_follow_up_and_other_closing_reasons(app_env, frozen_clock):
+    from narvaro.casework import meetings, workflow
+
+    add_user(app_env, "anna", "koordinator")
+    engine, cid, number = new_case(app_env)
+    with db.session_scope(engine) as s:
+        workflow.record_start(s, cid, fresh(engine, cid).version, contacted_on=D(2025, 8, 25), answer="Operativt",
+                              by="anna")
+    for _ in range(2):
+        with db.session_scope(engine) as s:
+            workflow.move_on(s, cid, fresh(engine, cid).version, by="anna", open_items_reason="test",
+                             on=D(2025, 8, 25))
+    k = lambda name: f"ar_{cid}_{name}"  # noqa: E731
+    at = open_page(app_env, "anna", number)
+    at.date_input(key=k("fu_held")).set_value(D(2025, 9, 15))
+    at.text_input(key=k("fu_participants")).set_value("EHT och rektor")
+    at.text_area(key=k("fu_situation")).set_value("Ingen förändring.")
+    at.number_input(key=k("fu_attendance")).set_value(5)
+    at.checkbox(key=k("fu_close")).check()
+    at.text_area(key=k("fu_reason")).set_value("Rektor avslutar")
+    click(at, k("fu_save"))
+    assert "Rektor har beslutat att avsluta" in text_of(at)
+    with Session(engine) as s:
+        seed = s.exec(select(Meeting.id)).one()
+    k = lambda name: f"ar_{cid}_{name}_{seed}" if name.startswith("cl_") and name != "cl_save" else f"ar_{cid}_{name}"  # noqa: E731
+    assert "Rektor beslutade vid uppföljningsmötet 2025-09-15 att avsluta ärendet." in text_of(at)
+    assert at.selectbox(key=k("cl_reason")).value == "Rektor avslutade, ej önskad effekt"
+    at.selectbox(key=k("cl_eff_op")).set_value("Ingen effekt")
+    at.radio(key=k("cl_talk")).set_value("Nej")
+    click(at, k("cl_save"))
+    case = fresh(engine, cid)
+    assert (case.status, case.closure_reason, case.attendance_at_closing, case.effect_coordinating) == (
+        CLOSED, "Rektor avslutade, ej önskad effekt", 5.0, None)
+    with Session(engine) as s:
+        assert meetings.last_follow_up(s, cid).rector_decided_close
+
+    # Any other reason from data/ through the same form, e.g. the family moved.
+    engine, cid2, number2 = new_case(app_env)
+    k2 = lambda name: f"ar_{cid2}_{name}" + ("" if name == "cl_save" else "_0")  # noqa: E731
+    at = open_page(app_env, "anna", number2)
+    at.selectbox(key=k2("cl_reason")).set_value("Flyttat från kommunen")
+    at.number_input(key=k2("cl_attendance")).set_value(40)
+    at.selectbox(key=k2("cl_eff_op")).set_value("För tidigt att säga")
+    at.radio(key=k2("cl_talk")).set_value("Nej")
+    click(at, k2("cl_save"))
+    assert fresh(engine, cid2).closure_reason == "Flyttat från kommunen"

@@ -1,0 +1,4 @@
+"""python -m tools.bench"""
+from tools.bench import main
+
+raise SystemExit(main())
