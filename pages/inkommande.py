@@ -128,7 +128,9 @@ with st.form("in_form"):
     c2.date_input("Inkom", key="in_received_on", **date_limits)
     with c2:
         ui.show_field_errors(errors, "received_on")
-    c3.selectbox("Efterfrågat stöd", ref.support_kinds, index=None, placeholder="Välj", key="in_support_requested")
+    c3.selectbox("Efterfrågat stöd (om känt)", ref.support_kinds, index=None, placeholder="Inte känt ännu",
+                 key="in_support_requested", help="Rektor anger vilket stöd som önskas i Start, efter samtalet med "
+                 "koordinatorn.")
     with c3:
         ui.show_field_errors(errors, "support_requested")
     c1, c2 = st.columns(2)
@@ -137,13 +139,18 @@ with st.form("in_form"):
         ui.show_field_errors(errors, "requesting_rector")
     c2.text_input("Kontaktuppgifter till rektor", key="in_rector_contact", max_chars=200)
     c1, c2 = st.columns(2)
+    c1.text_input("Kontaktperson på skolan (namngiven)", key="in_school_contact", max_chars=120,
+                  help="Den på skolan som elev och vårdnadshavare i första hand vänder sig till.")
+    c2.text_input("Kontaktuppgifter till kontaktpersonen", key="in_school_contact_info", max_chars=200)
+    c1, c2 = st.columns(2)
     c1.number_input("Frånvaro vid inkomst (%)", key="in_absence_percent_intake", value=None, step=1.0)
     with c1:
         ui.show_field_errors(errors, "absence_percent_intake")
     c2.text_input("Period för frånvaron", key="in_absence_period", max_chars=80, placeholder="t.ex. v. 30–36")
 
     st.subheader("Förutsättningar")
-    st.caption("Saknas något registreras ärendet ändå, men markeras *komplettering behövs* på ärendetavlan.")
+    st.caption("Saknas något registreras ärendet ändå, men markeras *komplettering behövs* på ärendetavlan. "
+               "Samtycke inhämtas i Steg 1 om fler aktörer är inkopplade.")
     c1, c2 = st.columns(2)
     c1.date_input("Frånvaroutredning gjord", key="in_investigated_on", value=None, **date_limits)
     with c1:
@@ -153,7 +160,5 @@ with st.form("in_form"):
         ui.show_field_errors(errors, "reported_on")
     st.checkbox("Skolan har påbörjat egna insatser", key="in_school_interventions_started")
     st.checkbox("Eleven är folkbokförd i kommunen", key="in_registered_in_municipality")
-    st.selectbox("Samtycke", ref.consent_labels, index=None, placeholder="Välj", key="in_consent_status")
-    ui.show_field_errors(errors, "consent_status")
 
     st.form_submit_button("Registrera ärende", key="in_submit", on_click=_save, type="primary")

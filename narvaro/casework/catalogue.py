@@ -1,4 +1,4 @@
-"""The exempellista: data/interventions.yaml (seed 003, Bilaga 2 and 4) plus what the team leader has lifted in
+"""The exempellista: data/interventions.yaml (seed 003, Bilaga 2 and 4; seed 001's supporting work) plus what the team leader has lifted in
 from cases, which is kept in the database so every app server sees it at once.
 
 The list is a starting point for the talk with the school; a case may also carry custom interventions.
@@ -18,8 +18,12 @@ from narvaro.core.models import CatalogueEntry
 from narvaro.core.permissions import PROMOTER_ROLES
 from narvaro.core.text import fold
 
-KINDS = ("samordnande", "operativa")
-KIND_LABELS = {"samordnande": "Samordnande", "operativa": "Operativa"}
+# The three kinds of the 2022 service description (001:47-65): supporting work sits between the two of seed 003.
+KINDS = ("samordnande", "stodjande", "operativa")
+KIND_LABELS = {"samordnande": "Samordnande", "stodjande": "Stödjande", "operativa": "Operativa"}
+# Kinds whose work with an external actor exchanges information about the pupil, so consent must cover the actor:
+# coordinating (001:29-33) and supporting, "en länk mellan dessa olika parter" (001:57-58).
+CONSENT_KINDS = ("samordnande", "stodjande")
 NAME_MAX = 200
 DESCRIPTION_MAX = 300
 
@@ -54,7 +58,7 @@ def custom_name(name: str | None, kind: str | None, missing: str) -> str:
     if len(name) > NAME_MAX:
         raise FieldError("name", f"Namnet får vara högst {NAME_MAX} tecken.")
     if kind not in KINDS:
-        raise FieldError("kind", "Välj om insatsen är samordnande eller operativ.")
+        raise FieldError("kind", "Välj om insatsen är samordnande, stödjande eller operativ.")
     return name
 
 

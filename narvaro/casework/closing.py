@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 from narvaro.casework import cases
 from narvaro.casework.inputs import CaseClose
 from narvaro.core import audit, clock
-from narvaro.core.config import get_config
+from narvaro.core.config import FOLLOW_UP_KIND, get_config
 from narvaro.core.errors import FieldError, NotAllowed
-from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, Case, StepChange
+from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, Case, Meeting, StepChange
 from narvaro.core.permissions import REOPEN_ROLES
 from narvaro.core.validate import REASON_MAX, percent
 
@@ -70,6 +70,36 @@ def record_close(session: Session, case: Case, close: CaseClose, *, by: str) -> 
     return case
 
 
+def return_conditions_unmet(session: Session, case: Case, closing_talk_held: bool | None) -> list[str]:
+    """What of Steg 4's conditions is not met, in words: "efter uppföljningsmöte och eleven har närvaro i skolan"
+    (003:563, the follow-up outcome marked returns_to_school) and the closing talk with rector/EHT (003:567)."""
+    cfg = get_config()
+    unmet = []
+    attends = next((o for o in cfg.process.follow_up_outcomes if o.returns_to_school), None)
+    if attends is not None:
+        last = session.exec(select(Meeting.outcome).where(Meeting.case_id == case.id, Meeting.kind == FOLLOW_UP_KIND)
+                            .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
+        if last != attends.key:
+            unmet.append(f"inget uppföljningsmöte har beslutat ”{attends.text}”")
+    if closing_talk_held is not True:
+        unmet.append("avslutningssamtalet med rektor/EHT har inte hållits")
+    return unmet
+
+
+def _confirmed_return(session: Session, case: Case, close: CaseClose, on: dt.date, by: str) -> str | None:
+    """The key indicator must not be one click away (issue 17): "Återgått till undervisning" without Steg 4's
+    conditions needs an explicit confirmation, which is kept on the case."""
+    if close.reason != get_config().reference.returned_reason:
+        return None
+    unmet = return_conditions_unmet(session, case, close.closing_talk_held)
+    if not unmet:
+        return None
+    if not close.confirm_return:
+        raise FieldError("confirm_return", "Villkoren för Steg 4 är inte uppfyllda: " + "; ".join(unmet)
+                         + ". Bekräfta att eleven ändå har återgått till undervisning, eller välj ett annat skäl.")
+    return f"{'; '.join(unmet)} (bekräftat av {by} {on.isoformat()})"[:500]
+
+
 def close_case(session: Session, case_id: int, expected_version: int, close: CaseClose, *, by: str) -> Case:
     ref = get_config().reference
     if close.reason not in ref.closure_labels:
@@ -92,8 +122,15 @@ def close_case(session: Session, case_id: int, expected_version: int, close: Cas
         raise FieldError("closed_on", f"Avslutsdatum kan inte vara före att ärendet kom in ({case.received_on}).")
     if case.status not in (ACTIVE, ASSIGNED):
         raise FieldError("reason", "Bara ett fördelat ärende kan avslutas.")
+    confirmed = _confirmed_return(session, case, close, clock.today(), by)
     checked = close.model_copy(update={"closed_on": closed_on, "attendance": attendance})
-    return record_close(session, case, checked, by=by)
+    record_close(session, case, checked, by=by)
+    if confirmed:
+        case.return_confirmed_unmet = confirmed
+        cases.add_event(session, case.id, "avslut", f"Återgång bekräftad trots att villkoren för Steg 4 inte var "
+                        f"uppfyllda: {confirmed}.", by, closed_on)
+        audit.record(session, by, audit.CHANGE, case.id, f"återgång bekräftad: {confirmed}")
+    return case
 
 
 def extend(session: Session, case_id: int, expected_version: int, *, until: dt.date | None, decision: str | None,
@@ -142,7 +179,7 @@ def reopen(session: Session, case_id: int, expected_version: int, *, reason: str
     case.status = ACTIVE
     case.step_started_on = clock.today()
     for name in ("closed_on", "closure_reason", "attendance_at_closing", "effect_operative",
-                 "effect_coordinating", "closing_talk_held"):
+                 "effect_coordinating", "closing_talk_held", "return_confirmed_unmet"):
         setattr(case, name, None)
     session.add(case)
     cases.add_event(session, case_id, "återöppnat", f"Ärendet återöppnades (var avslutat: {was}). Skäl: {reason}", by)

@@ -1,7 +1,8 @@
 """Consent (samtycke): who gave it, for which actors, how long it holds.
 
 Information may only be exchanged with an actor the guardians (and older pupils) have consented to,
-so coordinating work with an actor is blocked until a valid consent covers it (seed 001).
+so coordinating work with an actor is blocked until a valid consent covers it (seed 001). Once the pupil is of
+age, only the pupil consents, and a guardian's consent no longer holds (002:62; narvaro.casework.pupil).
 """
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from narvaro.casework import cases
+from narvaro.casework import cases, pupil
 from narvaro.core import audit, clock
 from narvaro.core.config import get_config
 from narvaro.core.errors import FieldError, MissingConsent
-from narvaro.core.models import Consent
+from narvaro.core.models import Case, Consent
 
 SEPARATOR = ";"
 
@@ -35,6 +36,10 @@ def add_consent(session: Session, case_id: int, expected_version: int, *, given_
     ref = get_config().reference
     if given_by not in ref.consent_givers:
         raise FieldError("given_by", f"Välj vem som gett samtycket ({', '.join(ref.consent_givers)}).")
+    case = session.get(Case, case_id)
+    if case is not None and given_by in ref.guardians and pupil.of_age(case, given_on) is True:
+        raise FieldError("given_by", "Eleven är myndig: bara eleven själv kan ge samtycke "
+                                     f"({', '.join(ref.consent_givers_for(True))}).")
     unknown = [a for a in actors if a not in ref.actor_types]
     if not actors or unknown:
         raise FieldError("actors", "Välj minst en aktör ur listan." if not unknown else f"Okänd aktör: {unknown[0]}.")
@@ -67,10 +72,18 @@ def consents(session: Session, case_id: int) -> list[Consent]:
     return list(session.exec(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on)).all())
 
 
+def guardian_consent_lapsed(case: Case | None, consent: Consent, on: dt.date) -> bool:
+    """A guardian's consent does not hold on a day the pupil is of age."""
+    return (case is not None and consent.given_by in get_config().reference.guardians
+            and pupil.of_age(case, on) is True)
+
+
 def covered_actors(session: Session, case_id: int, on: dt.date | None = None) -> set[str]:
     """The actor types some consent of the case covers on the day (today if not given)."""
     on = on or clock.today()
-    return {a for c in consents(session, case_id) if is_valid(c, on) for a in actors_of(c)}
+    case = session.get(Case, case_id)
+    return {a for c in consents(session, case_id) if is_valid(c, on) and not guardian_consent_lapsed(case, c, on)
+            for a in actors_of(c)}
 
 
 def has_valid_consent(session: Session, case_id: int, actor_type: str, on: dt.date | None = None) -> bool:

@@ -27,14 +27,15 @@ class IntakeCreate(SQLModel):
     received_on: Optional[dt.date | str] = None
     requesting_rector: Optional[str] = None
     rector_contact: Optional[str] = None
-    support_requested: Optional[str] = None
+    school_contact: Optional[str] = None        # the named contact at the school (002:894)
+    school_contact_info: Optional[str] = None
+    support_requested: Optional[str] = None     # may be unknown until the rector's answer at Start (003:474)
     absence_percent_intake: Optional[float | str] = None
     absence_period: Optional[str] = None
     investigated_on: Optional[dt.date | str] = None
     reported_on: Optional[dt.date | str] = None
     school_interventions_started: Optional[bool] = None
     registered_in_municipality: Optional[bool] = None
-    consent_status: Optional[str] = None
 
 
 class CaseClose(SQLModel):
@@ -45,6 +46,7 @@ class CaseClose(SQLModel):
     effect_operative: Optional[str] = None
     effect_coordinating: Optional[str] = None
     closing_talk_held: Optional[bool] = None
+    confirm_return: bool = False  # "Återgått till undervisning" although Steg 4's conditions are not met
 
 
 class TaskCreate(SQLModel):
@@ -62,7 +64,8 @@ class FollowUpCreate(SQLModel):
     attendance: Optional[float] = None             # Närvaro? since the last meeting
     further_interventions: Optional[str] = None    # Fortsatta insatser?
     next_meeting_on: Optional[dt.date] = None      # Nytt möte
-    rector_decided_close: bool = False
+    outcome: Optional[str] = None                  # key in process.yaml follow_up_outcomes
+    rector_decided_close: bool = False             # without `outcome`: the outcome with closes: true
     open_items_reason: Optional[str] = None
 
 
@@ -74,4 +77,5 @@ class MeetingCreate(SQLModel):
     decisions: Optional[str] = None
     division_of_responsibility: Optional[str] = None
     next_meeting_on: Optional[dt.date] = None
+    actor_types: list[str] = Field(default_factory=list)  # other actors who took part (counted per year)
     tasks: list[TaskCreate] = Field(default_factory=list)

@@ -2,6 +2,11 @@
 
 A request whose prerequisites are not met is still registered (the team must not lose it) but is
 marked `needs_completion` with what is missing, so the board can show it apart.
+
+The prerequisites are those the 2024 workflow keeps (003:470-471, 001:17-20): the absence investigation, the report
+to the huvudman, the school's own interventions, and registration in the municipality. The support wanted is the
+rector's answer at Start, after the coordinator's call (003:474), so it may be "not yet known" here; consent is
+gathered in Steg 1 "om fler aktörer finns inkopplade" (003:491), not at intake as in 2022 (001:29-30).
 """
 from __future__ import annotations
 
@@ -24,7 +29,6 @@ REQUIRED = {
     "way_in": "Välj hur ärendet kom in.",
     "received_on": "Ange datum då ärendet inkom.",
     "requesting_rector": "Ange vilken rektor som begär stöd.",
-    "support_requested": "Välj vilket stöd som efterfrågas.",
 }
 
 MISSING_TEXTS = {
@@ -32,7 +36,6 @@ MISSING_TEXTS = {
     "reported_on": "anmälan till huvudman/skolpliktsbevakning saknas",
     "school_interventions_started": "skolans egna insatser är inte påbörjade",
     "registered_in_municipality": "eleven är inte folkbokförd i kommunen",
-    "consent_status": "samtycke är inte inhämtat",
 }
 
 
@@ -129,6 +132,8 @@ def validate(request: IntakeCreate, today: dt.date) -> tuple[dict[str, Any], dic
     clean["support_requested"] = support or None
     clean["requesting_rector"] = _text(form.get("requesting_rector"))[:120] or None
     clean["rector_contact"] = _text(form.get("rector_contact"))[:200] or None
+    clean["school_contact"] = _text(form.get("school_contact"))[:120] or None
+    clean["school_contact_info"] = _text(form.get("school_contact_info"))[:200] or None
 
     received = _date(form.get("received_on"))
     if received is not None and received > today:
@@ -158,25 +163,12 @@ def validate(request: IntakeCreate, today: dt.date) -> tuple[dict[str, Any], dic
 
     clean["school_interventions_started"] = bool(form.get("school_interventions_started"))
     clean["registered_in_municipality"] = bool(form.get("registered_in_municipality"))
-    consent = _text(form.get("consent_status")) or None
-    # Consent is registered centrally (PRN/DHS); the intake only notes where it stands (data/reference.yaml).
-    if consent is not None and consent not in get_config().reference.consent_labels:
-        errors["consent_status"] = "Välj samtyckesläge i listan."
-    clean["consent_status"] = consent
     return clean, errors
 
 
 def missing_prerequisites(clean: dict[str, Any]) -> list[str]:
-    """What the school has not yet done of what a request presupposes (seed 001)."""
-    missing = []
-    for field, text in MISSING_TEXTS.items():
-        value = clean.get(field)
-        if field == "consent_status":
-            if value != get_config().reference.consent_given:
-                missing.append(text)
-        elif not value:
-            missing.append(text)
-    return missing
+    """What the school has not yet done of what a request presupposes (003:470-471, 001:17-20)."""
+    return [text for field, text in MISSING_TEXTS.items() if not clean.get(field)]
 
 
 def school_choices(session: Session) -> dict[int, str]:

@@ -36,7 +36,7 @@ def add_intervention(session: Session, case_id: int, expected_version: int, *, b
                      status: str | None = None) -> CaseIntervention:
     """Put an intervention on the case: one from the exempellista (`intervention_key`) or a custom one (`name`, `kind`).
 
-    A coordinating intervention that involves an external actor is refused (consent.MissingConsent)
+    A coordinating or supporting intervention that involves an external actor is refused (consent.MissingConsent)
     unless a valid consent covers that actor, today and on the start date.
     """
     ref = get_config().reference
@@ -64,7 +64,7 @@ def add_intervention(session: Session, case_id: int, expected_version: int, *, b
     if status not in statuses:
         raise FieldError("status", f"Välj en status ({', '.join(statuses)}).")
 
-    if kind == "samordnande" and actor_type is not None:
+    if kind in catalogue.CONSENT_KINDS and actor_type is not None:
         # Checked before the case is claimed, so a refusal changes nothing.
         today = clock.today()
         consent.require_consent(session, case_id, actor_type, today)
@@ -143,7 +143,8 @@ class Rating:
 
 
 def for_case(session: Session, case_id: int) -> list[CaseIntervention]:
-    kind_order = sql_case((CaseIntervention.kind == "samordnande", 0), else_=1)
+    kind_order = sql_case(*[(CaseIntervention.kind == kind, i) for i, kind in enumerate(catalogue.KINDS)],
+                          else_=len(catalogue.KINDS))
     return list(session.exec(select(CaseIntervention).where(CaseIntervention.case_id == case_id)
                              .order_by(kind_order, col(CaseIntervention.id))).all())
 

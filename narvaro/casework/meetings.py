@@ -9,10 +9,10 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from narvaro.casework import cases, closing, tasks, workflow
+from narvaro.casework import cases, closing, consent, tasks, workflow
 from narvaro.casework.inputs import FollowUpCreate, MeetingCreate
 from narvaro.core import audit, clock
-from narvaro.core.config import EHT_KIND, FOLLOW_UP_KIND, Config, get_config
+from narvaro.core.config import EHT_KIND, FOLLOW_UP_KIND, Config, FollowUpOutcome, get_config
 from narvaro.core.errors import FieldError
 from narvaro.core.models import Case, Meeting, Task
 from narvaro.core.text import percent_in_text
@@ -24,10 +24,10 @@ PARTICIPANTS_MAX = 1000
 
 # What a held meeting says, in one order and with one label each: the timeline writes it on one line, the
 # meetings tab one per line, and the export one column each.
-FIELDS = (("participants", "Deltagare"), ("attendance_percent", "Närvaro"), ("situation", "Nuläge"),
-          ("further_interventions", "Fortsatta insatser"), ("division_of_responsibility", "Ansvarsfördelning"),
-          ("decisions", "Beslut"), ("rector_decided_close", "Rektor beslutade att avsluta"),
-          ("next_meeting_on", "Nytt möte"))
+FIELDS = (("participants", "Deltagare"), ("actor_types", "Andra aktörer"), ("attendance_percent", "Närvaro"),
+          ("situation", "Nuläge"), ("further_interventions", "Fortsatta insatser"),
+          ("division_of_responsibility", "Ansvarsfördelning"), ("decisions", "Beslut"), ("outcome", "Mötet beslutade"),
+          ("rector_decided_close", "Rektor beslutade att avsluta"), ("next_meeting_on", "Nytt möte"))
 
 
 def summary(m: Meeting) -> list[tuple[str, str]]:
@@ -39,6 +39,11 @@ def summary(m: Meeting) -> list[tuple[str, str]]:
             continue
         if attr == "attendance_percent":
             value = percent_in_text(value)
+        elif attr == "actor_types":
+            value = ", ".join(actor_types_of(m))
+        elif attr == "outcome":
+            found = get_config().process.outcome(value)
+            value = found.text if found else value  # an outcome since removed from data/ keeps its key
         elif isinstance(value, bool):
             value = "ja"
         elif isinstance(value, dt.date):
@@ -85,25 +90,40 @@ def period_start(case: Case, last: Meeting | None) -> dt.date:
     return last.held_on if last is not None else closing.limit_start(case)  # since the work began
 
 
-def first_follow_up_window(case: Case, cfg: Config | None = None) -> tuple[dt.date, dt.date] | None:
-    """When the first follow-up meeting should be (rules: about 3–5 weeks from the first rector contact)."""
-    rules = (cfg or get_config()).process.rules
-    start = case.first_rector_contact_on
-    if start is None:
-        return None
-    return (start + dt.timedelta(days=rules.first_follow_up_min_days),
-            start + dt.timedelta(days=rules.first_follow_up_max_days))
+def first_follow_up_window(case: Case, cfg: Config | None = None,
+                           today: dt.date | None = None) -> tuple[dt.date | None, dt.date | None] | None:
+    """When the first follow-up meeting should be: Steg 2's window in data/process.yaml (003:504), the only rule."""
+    return workflow.follow_up_window(case, today, cfg)
 
 
-def _repeating_step_after(cfg: Config, step_key: str):
-    steps = cfg.process.steps
-    i = cfg.process.step_index(step_key)
-    return next((s for s in steps[i:] if s.repeats), None)
+def actor_types_of(m: Meeting) -> list[str]:
+    return [a for a in (m.actor_types or "").split(consent.SEPARATOR) if a]
+
+
+def _actor_types(values: list[str] | None) -> str | None:
+    known = get_config().reference.actor_types
+    unknown = [a for a in values or [] if a not in known]
+    if unknown:
+        raise FieldError("actor_types", f"Okänd aktör: {unknown[0]}.")
+    return consent.SEPARATOR.join(dict.fromkeys(values or [])) or None
+
+
+def outcome_of(meeting: FollowUpCreate, cfg: Config) -> FollowUpOutcome:
+    """What the meeting decided. Callers that only say "the rector closes" (rector_decided_close) get that outcome."""
+    outcomes = cfg.process.follow_up_outcomes
+    if meeting.outcome is None and meeting.rector_decided_close:
+        found = next((o for o in outcomes if o.closes), None)
+    else:
+        found = cfg.process.outcome(meeting.outcome)
+    if found is None:
+        raise FieldError("outcome", "Välj vad mötet beslutade: " + "; ".join(o.text for o in outcomes) + ".")
+    return found
 
 
 def record_follow_up(session: Session, case_id: int, expected_version: int, meeting: FollowUpCreate, *,
                      by: str) -> Meeting:
-    """A follow-up meeting answers the four questions and starts the next round of Steg 3."""
+    """A follow-up meeting answers the four questions and decides one outcome from data/process.yaml: a new meeting
+    (next round of Steg 3), the pupil attends school (Steg 4, no new meeting), or the rector closes."""
     cfg = get_config()
     held_on = _held_on(meeting.held_on)
     participants = text(meeting.participants, "participants", PARTICIPANTS_MAX, "Skriv vilka som deltog.")
@@ -111,11 +131,12 @@ def record_follow_up(session: Session, case_id: int, expected_version: int, meet
     attendance = percent(meeting.attendance, "attendance", "Ange närvaron i procent för perioden sedan förra mötet.")
     further = text(meeting.further_interventions, "further_interventions", TEXT_MAX)
     next_meeting_on = _next_meeting(meeting.next_meeting_on, held_on)
-    closes = meeting.rector_decided_close
-    if closes and next_meeting_on is not None:
-        raise FieldError("next_meeting_on", "Rektor har beslutat att avsluta: boka inget nytt uppföljningsmöte.")
-    if not closes and next_meeting_on is None:
+    outcome = outcome_of(meeting, cfg)
+    if outcome.next_meeting and next_meeting_on is None:
         raise FieldError("next_meeting_on", "Ange datum för nästa uppföljningsmöte.")
+    if not outcome.next_meeting and next_meeting_on is not None:
+        raise FieldError("next_meeting_on", f"Mötet beslutade: {outcome.text}. Boka inget nytt uppföljningsmöte "
+                                            "(töm datumet).")
 
     case = cases.claim(session, case_id, expected_version, by)
     step = cfg.process.step(case.current_step) if case.current_step else None
@@ -129,13 +150,13 @@ def record_follow_up(session: Session, case_id: int, expected_version: int, meet
 
     row = Meeting(case_id=case_id, kind=FOLLOW_UP, held_on=held_on, participants=participants,
                   situation=situation, attendance_percent=attendance, further_interventions=further,
-                  next_meeting_on=next_meeting_on, rector_decided_close=closes, created_by=by, created_at=clock.now())
+                  next_meeting_on=next_meeting_on, outcome=outcome.key, rector_decided_close=outcome.closes,
+                  created_by=by, created_at=clock.now())
     session.add(row)
     case.cycle += 1
     case.next_meeting_on = next_meeting_on
-    target = _repeating_step_after(cfg, case.current_step) or step
-    workflow.enter_step(session, case, target, on=held_on, by=by, reason=reason)
-    if closes:
+    workflow.enter_step(session, case, cfg.process.step(outcome.to), on=held_on, by=by, reason=reason)
+    if outcome.closes:
         cases.add_event(session, case_id, "rektor", "Rektor beslutade att avsluta ärendet: insatserna har inte gett "
                         "önskad effekt.", by, held_on)
     audit.record(session, by, audit.CHANGE, case_id,
@@ -160,6 +181,7 @@ def record_meeting(session: Session, case_id: int, expected_version: int, meetin
     decisions = text(meeting.decisions, "decisions", TEXT_MAX)
     division = text(meeting.division_of_responsibility, "division_of_responsibility", TEXT_MAX)
     next_meeting_on = _next_meeting(meeting.next_meeting_on, held_on)
+    actor_types = _actor_types(meeting.actor_types)
     checked = [tasks.check(t) for t in meeting.tasks if (t.text or "").strip() or (t.owner or "").strip()]
 
     case = cases.claim(session, case_id, expected_version, by)
@@ -170,8 +192,8 @@ def record_meeting(session: Session, case_id: int, expected_version: int, meetin
         raise FieldError("division_of_responsibility",
                          "Skriv ansvarsfördelningen: vem gör vad (operativt och/eller samordnande) och till när.")
     row = Meeting(case_id=case_id, kind=kind, held_on=held_on, participants=participants, decisions=decisions,
-                  division_of_responsibility=division, next_meeting_on=next_meeting_on, created_by=by,
-                  created_at=clock.now())
+                  division_of_responsibility=division, next_meeting_on=next_meeting_on, actor_types=actor_types,
+                  created_by=by, created_at=clock.now())
     session.add(row)
     session.flush()
     if next_meeting_on is not None:

@@ -1,8 +1,11 @@
-"""Closing surveys (enkäter, seed 003 steg 4): the forms, the answers entered back on the case, the summary.
+"""Closing surveys (enkäter, seed 003 steg 4): the forms, when each was sent, the answers entered back on the case.
 
-The questions live in data/surveys.yaml; the counts of the answers are in narvaro.reporting.surveys. A form comes as printable HTML and as plain text without
-links, to paste into the municipality's survey tool. The evaluation found that nobody knew who at a
-school had answered, so every response records the respondent's role.
+The questions live in data/surveys.yaml and are an example for the team to replace (no seed has survey questions;
+003:374 asks for them to be reviewed). The counts are in narvaro.reporting.surveys. A form comes as printable HTML and
+as plain text without links, to paste into the municipality's survey tool. The evaluation found that nobody knew who
+at a school had answered, and that rectors did not know the survey had been answered (003:315), so every response
+records the respondent's role, and the school's records when the rector saw it. Recording when a survey was sent
+lets the response rate be counted.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from narvaro.casework import cases
 from narvaro.core import audit, clock
 from narvaro.core.config import Survey, get_config
 from narvaro.core.errors import FieldError
-from narvaro.core.models import SurveyResponse
+from narvaro.core.models import SurveyResponse, SurveySending
 
 FREE_TEXT_MAX = 2000
 ROLE_QUESTION = "Svarandens roll"
@@ -83,9 +86,67 @@ def file_name(survey: Survey, case_number: str | None, ext: str) -> str:
 
 # --- answers -------------------------------------------------------------------------------------
 
+def is_example() -> bool:
+    """The shipped questions are an example the team is to replace (surveys.yaml, example: true)."""
+    return get_config().surveys.example
+
+
+def record_sending(session: Session, case_id: int, expected_version: int, *, survey_key: str,
+                   sent_on: dt.date | None, by: str) -> SurveySending:
+    """The survey was sent for this case (allowed after closing: surveys go out when the case ends)."""
+    survey = get_survey(survey_key)
+    if sent_on is None:
+        raise FieldError("sent_on", "Ange när enkäten skickades.")
+    if sent_on > clock.today():
+        raise FieldError("sent_on", "Datumet kan inte ligga i framtiden.")
+    case = cases.claim(session, case_id, expected_version, by, allow_closed=True)
+    if sent_on < case.received_on:
+        raise FieldError("sent_on", "Datumet kan inte vara före att ärendet kom in.")
+    row = SurveySending(case_id=case_id, survey_key=survey.key, sent_on=sent_on, sent_by=by)
+    session.add(row)
+    session.flush()
+    cases.add_event(session, case_id, "enkät", f"{survey.name} skickad.", by, sent_on)
+    audit.record(session, by, audit.CHANGE, case_id, f"enkät skickad {survey.key}")
+    return row
+
+
+def sendings(session: Session, case_id: int) -> list[SurveySending]:
+    return list(session.exec(select(SurveySending).where(SurveySending.case_id == case_id)
+                             .order_by(col(SurveySending.sent_on), col(SurveySending.id))).all())
+
+
+def _seen_on(survey: Survey, seen_on: dt.date | None, answered_on: dt.date) -> dt.date | None:
+    if seen_on is None:
+        return None
+    if not survey.rector_sees:
+        raise FieldError("rector_seen_on", "Den här enkäten frågar inte om rektor tagit del av svaren.")
+    if seen_on > clock.today():
+        raise FieldError("rector_seen_on", "Datumet kan inte ligga i framtiden.")
+    if seen_on < answered_on:
+        raise FieldError("rector_seen_on", "Rektor kan inte ha tagit del av svaren före svarsdatumet.")
+    return seen_on
+
+
+def mark_rector_seen(session: Session, case_id: int, expected_version: int, response_id: int, *,
+                     seen_on: dt.date | None, by: str) -> SurveyResponse:
+    """The rector has seen the school's answers (003:315: rectors did not know the survey had been answered)."""
+    response = session.get(SurveyResponse, response_id)
+    if response is None or response.case_id != case_id:
+        raise FieldError("rector_seen_on", "Svaret finns inte på ärendet.")
+    if seen_on is None:
+        raise FieldError("rector_seen_on", "Ange när rektor tog del av svaren.")
+    seen = _seen_on(get_survey(response.survey_key), seen_on, response.answered_on)
+    cases.claim(session, case_id, expected_version, by, allow_closed=True)
+    response.rector_seen_on = seen
+    session.add(response)
+    cases.add_event(session, case_id, "enkät", "Rektor har tagit del av skolans enkätsvar.", by, seen)
+    audit.record(session, by, audit.CHANGE, case_id, f"enkätsvar {response.id}: rektor har tagit del")
+    return response
+
+
 def record_response(session: Session, case_id: int, expected_version: int, *, survey_key: str,
                     respondent_role: str | None, answered_on: dt.date | None, answers: dict[str, Any],
-                    by: str) -> SurveyResponse:
+                    by: str, rector_seen_on: dt.date | None = None) -> SurveyResponse:
     """Enter a filled-in survey on the case. Allowed on a closed case: answers arrive after closing."""
     survey = get_survey(survey_key)
     if respondent_role not in survey.respondent_roles:
@@ -112,10 +173,11 @@ def record_response(session: Session, case_id: int, expected_version: int, *, su
         clean[q.key] = str(value)
     if not clean:
         raise FieldError(survey.questions[0].key, "Fyll i minst ett svar.")
+    seen = _seen_on(survey, rector_seen_on, answered_on)
     cases.claim(session, case_id, expected_version, by, allow_closed=True)
     response = SurveyResponse(case_id=case_id, survey_key=survey.key, respondent_role=respondent_role,
                               answered_on=answered_on, answers_json=json.dumps(clean, ensure_ascii=False, sort_keys=True),
-                              entered_by=by)
+                              rector_seen_on=seen, entered_by=by)
     session.add(response)
     session.flush()
     cases.add_event(session, case_id, "enkät", f"Svar på {survey.name.lower()} inlagt ({respondent_role}).", by,

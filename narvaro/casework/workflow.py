@@ -46,6 +46,8 @@ class Stage:
     end: dt.date | None = None
     overdue: bool = False
     note: str = ""
+    earliest: dt.date | None = None  # a window with a lower bound (Steg 2: "ca 3-5 veckor")
+    local_choice: bool = False       # the deadline is the municipality's own, not the seed's
 
 
 def _window_start(case: Case, step: Step, entered: dt.date | None) -> dt.date | None:
@@ -54,6 +56,35 @@ def _window_start(case: Case, step: Step, entered: dt.date | None) -> dt.date | 
     if step.window.start == "first_rector_contact":
         return case.first_rector_contact_on
     return entered
+
+
+def window_dates(step: Step, start: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """(earliest, due) of a step's window counted from `start`: the one place where a deadline becomes a date."""
+    if start is None:
+        return None, None
+    w = step.window
+    earliest = start + dt.timedelta(days=w.min_days) if w.min_days is not None else None
+    return earliest, (start + dt.timedelta(days=w.days) if w.days else None)
+
+
+def first_meeting_step(cfg: Config) -> Step:
+    """The step that ends with the first follow-up meeting (Steg 2); config guarantees there is one."""
+    return next(s for s in cfg.process.steps if s.ends_with_meeting)
+
+
+def follow_up_window(case: Case, today: dt.date | None = None,
+                     cfg: Config | None = None) -> tuple[dt.date | None, dt.date | None] | None:
+    """When the first follow-up meeting should be held: the window of the step that ends with it (003:504), counted
+    from the day the case entered that step, or, before it has, as if it entered today. None once it is past."""
+    cfg = cfg or get_config()
+    step = first_meeting_step(cfg)
+    if case.current_step is None or case.first_rector_contact_on is None or case.status == CLOSED:
+        return None
+    here, there = cfg.process.step_index(case.current_step), cfg.process.step_index(step.key)
+    if here > there or case.cycle > 0:
+        return None
+    entered = case.step_started_on if here == there else (today or clock.today())
+    return window_dates(step, _window_start(case, step, entered))
 
 
 def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Config | None = None) -> list[Stage]:
@@ -88,8 +119,8 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
             label = f"{step.name}, omgång {rnd}" if step.repeats and case.cycle > 1 else step.name
             stage = Stage(key=step.key, label=label, state="kommande", step=step, cycle=rnd)
             stage.start = _window_start(case, step, entered.get(key))
-            if stage.start and step.window.days:
-                stage.due = stage.start + dt.timedelta(days=step.window.days)
+            stage.earliest, stage.due = window_dates(step, stage.start)
+            stage.local_choice = step.window.local_choice and stage.due is not None
             stage.end = left.get(key)
             is_current = not closed and case.current_step == step.key and (not step.repeats or rnd == case.cycle)
             if is_current:
@@ -97,8 +128,8 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
                 stage.overdue = stage.due is not None and stage.due < today
             elif key in entered and (key in left or closed):
                 stage.state = "klar"
-            elif closed:
-                stage.state = "hoppades över"
+            elif closed or _passed(cfg, case, step):
+                stage.state = "hoppades över"  # e.g. Steg 3 when the first follow-up meeting led to Steg 4
             out.append(stage)
             if not step.ends_with_meeting:
                 continue
@@ -115,6 +146,10 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
     out.append(Stage(key="avslut", label="Avslut", state="klar" if closed else "kommande",
                      end=case.closed_on, note=case.closure_reason or ""))
     return out
+
+
+def _passed(cfg: Config, case: Case, step: Step) -> bool:
+    return case.current_step is not None and cfg.process.step_index(step.key) < cfg.process.step_index(case.current_step)
 
 
 def _follow_up_dates(session: Session, case_id: int) -> list[dt.date]:
@@ -292,6 +327,11 @@ def enter_step(session: Session, case: Case, to: Step, *, on: dt.date, by: str, 
     session.add(change)
     case.current_step = to.key
     case.step_started_on = on
+    if case.next_meeting_on is not None and get_config().process.after_meetings(to.key):
+        # Steg 4 follows the last follow-up meeting: a date still booked would only warn "meeting passed" later.
+        cases.add_event(session, case.id, "möte", f"Bokat uppföljningsmöte {case.next_meeting_on.isoformat()} "
+                        f"avbokat: ärendet gick vidare till {to.name}.", by, on)
+        case.next_meeting_on = None
     session.add(case)
     audit.record(session, by, audit.CHANGE, case.id, f"steg: {change.from_step} → {to.key}")
     return change

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from narvaro.commands import session_for
 from narvaro.core import clock
+from narvaro.reporting import by_sex
 from narvaro.reporting import indicators as ind
 
 
@@ -38,6 +39,7 @@ def _run(args) -> int:
         return 2
     with session_for(args) as s:
         data = ind.as_json(ind.compute(s, period))
+        data["by_sex"] = by_sex.as_json(by_sex.compute(s, period))
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -56,6 +58,10 @@ def flatten(data: dict[str, Any]) -> Iterator[tuple[str, Any]]:
         elif key == "caseload":
             for row in value:
                 yield f"{key}.{row['koordinator']}", row["pagaende"]
+        elif key == "by_sex":
+            for sex, figures in value.items():
+                for sub, v in figures.items():
+                    yield f"{key}.{sex}.{sub}", "" if v is None else v
         elif isinstance(value, dict):
             for sub, v in value.items():
                 yield f"{key}.{sub}", "" if v is None else v

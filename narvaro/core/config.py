@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
 from narvaro.core.errors import ConfigError
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -29,9 +30,18 @@ class ChecklistItem(_Strict):
 
 
 class Window(_Strict):
-    # Which of the case's own dates the step's time window is counted from.
+    """A step's time window, counted from one of the case's own dates. Only the seed's deadlines are shipped; a
+    deadline a municipality adds on its own is marked `local_choice`, so the case page can say so."""
     start: Literal["received", "first_rector_contact", "step_start"] = Field(alias="from")
-    days: int | None = Field(default=None, ge=1)
+    days: int | None = Field(default=None, ge=1)      # due at the latest this many days after the start
+    min_days: int | None = Field(default=None, ge=0)  # at the earliest (Steg 2: "ca 3-5 veckor", 003:504)
+    local_choice: bool = False
+
+    @model_validator(mode="after")
+    def _order(self) -> "Window":
+        if self.min_days is not None and (self.days is None or self.min_days > self.days):
+            raise ValueError("min_days kräver days och får inte vara större än days")
+        return self
 
 
 class Step(_Strict):
@@ -66,8 +76,6 @@ FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote
 
 class Rules(_Strict):
     step1_days: int = Field(ge=1)
-    first_follow_up_min_days: int = Field(ge=1)
-    first_follow_up_max_days: int = Field(ge=1)
     case_max_months: int = Field(ge=1)
     caseload_guideline: int = Field(ge=1)
     queue_warning_days: int = Field(ge=1)
@@ -76,18 +84,14 @@ class Rules(_Strict):
     session_timeout_minutes: int = Field(ge=1)
     max_failed_logins: int = Field(ge=1)
     login_lock_minutes: int = Field(ge=1)
-
-    @model_validator(mode="after")
-    def _follow_up_order(self) -> "Rules":
-        if self.first_follow_up_min_days > self.first_follow_up_max_days:
-            raise ValueError("first_follow_up_min_days är större än first_follow_up_max_days")
-        return self
+    majority_age: int = Field(default=18, ge=1)  # the pupil decides alone from this age (002:62)
 
 
 class Process(_Strict):
     goal: str
     steps: list[Step] = Field(min_length=2)
     follow_up_questions: list[Question]
+    follow_up_outcomes: list[FollowUpOutcome] = Field(min_length=1)
     rules: Rules
 
     @model_validator(mode="after")
@@ -99,7 +103,16 @@ class Process(_Strict):
         missing = [k for k in FOLLOW_UP_QUESTION_KEYS if k not in {q.key for q in self.follow_up_questions}]
         if missing:
             raise ValueError(f"follow_up_questions saknar frågan med key {missing[0]!r}")
+        check_outcomes(self.follow_up_outcomes, self.steps)
         return self
+
+    def outcome(self, key: str | None) -> FollowUpOutcome | None:
+        return next((o for o in self.follow_up_outcomes if o.key == key), None)
+
+    def after_meetings(self, step_key: str) -> bool:
+        """A step after every step that ends with a follow-up meeting (Steg 4): no follow-up is booked there."""
+        meeting = [i for i, s in enumerate(self.steps) if s.ends_with_meeting]
+        return bool(meeting) and self.step_index(step_key) > meeting[-1]
 
     def follow_up_question(self, key: str) -> str:
         return next(q.text for q in self.follow_up_questions if q.key == key)
@@ -119,11 +132,6 @@ class ClosureReason(_Strict):
     returned_to_school: bool = False
     rector_declined: bool = False
     rector_closed: bool = False  # the rector ended the case at a follow-up meeting for lack of effect
-
-
-class ConsentStatus(_Strict):
-    label: str
-    given: bool = False  # meets the request's consent prerequisite
 
 
 class Performer(_Strict):
@@ -162,11 +170,12 @@ class Reference(_Strict):
     closure_reasons: list[ClosureReason] = Field(min_length=1)
     actor_types: list[str] = Field(min_length=1)
     consent_givers: list[str] = Field(min_length=1)
+    guardians: list[str] = Field(default_factory=list)  # the consent givers who are guardians (002:62)
     meeting_kinds: list[str] = Field(min_length=1)
+    school_work_kinds: list[str] = Field(min_length=1)  # work with schools that is not a case (003:701-702)
     effect_ratings: list[str] = Field(min_length=1)
     districts: list[District] = Field(min_length=1)
     teams: list[District] = Field(min_length=1)
-    consent_statuses: list[ConsentStatus] = Field(min_length=1)
     intervention_performers: list[Performer] = Field(min_length=1)
     intervention_statuses: list[InterventionStatus] = Field(min_length=1)
     # The rows of the evaluation's statistics table: group name -> the school forms counted in it.
@@ -174,7 +183,7 @@ class Reference(_Strict):
 
     _check = field_validator(
         "school_forms", "providers", "sexes", "ways_in", "support_kinds", "actor_types",
-        "consent_givers", "meeting_kinds", "effect_ratings",
+        "consent_givers", "meeting_kinds", "effect_ratings", "school_work_kinds",
     )(_no_duplicates)
 
     @model_validator(mode="after")
@@ -185,9 +194,9 @@ class Reference(_Strict):
         _no_duplicates([d.key for d in self.districts])
         if sum(r.rector_closed for r in self.closure_reasons) > 1:
             raise ValueError("högst ett avslutsskäl kan ha rector_closed: true")
-        if sum(c.given for c in self.consent_statuses) != 1:
-            raise ValueError("exakt ett läge i consent_statuses ska ha given: true")
-        _no_duplicates([c.label for c in self.consent_statuses])
+        outside = [g for g in self.guardians if g not in self.consent_givers]
+        if outside or len(self.guardians) >= len(self.consent_givers):
+            raise ValueError("guardians ska vara några av consent_givers, och eleven ska finnas kvar bland dem")
         if sum(p.other_actor for p in self.intervention_performers) > 1:
             raise ValueError("högst en utförare i intervention_performers kan ha other_actor: true")
         _no_duplicates([p.label for p in self.intervention_performers])
@@ -203,13 +212,9 @@ class Reference(_Strict):
         _no_duplicates(grouped)
         return self
 
-    @property
-    def consent_labels(self) -> list[str]:
-        return [c.label for c in self.consent_statuses]
-
-    @property
-    def consent_given(self) -> str:
-        return next(c.label for c in self.consent_statuses if c.given)
+    def consent_givers_for(self, of_age: bool) -> list[str]:
+        """Who may consent: an adult pupil alone (002:62), otherwise guardians and pupil."""
+        return [g for g in self.consent_givers if g not in self.guardians] if of_age else list(self.consent_givers)
 
     @property
     def rector_closed_reason(self) -> str | None:
@@ -258,16 +263,18 @@ class InterventionDef(_Strict):
 
 
 class Interventions(_Strict):
+    # The three kinds of the 2022 service description (001:47-65); one list each, in this order.
     samordnande: list[InterventionDef]
+    stodjande: list[InterventionDef] = Field(default_factory=list)
     operativa: list[InterventionDef]
 
     @model_validator(mode="after")
     def _unique(self) -> "Interventions":
-        _no_duplicates([i.key for i in self.samordnande + self.operativa])
+        _no_duplicates([i.key for _, i in self.all()])
         return self
 
     def all(self) -> list[tuple[str, InterventionDef]]:
-        return [("samordnande", i) for i in self.samordnande] + [("operativa", i) for i in self.operativa]
+        return [(kind, i) for kind in ("samordnande", "stodjande", "operativa") for i in getattr(self, kind)]
 
 
 class SurveyQuestion(_Strict):
@@ -282,10 +289,18 @@ class Survey(_Strict):
     name: str
     respondent_roles: list[str] = Field(min_length=1)
     questions: list[SurveyQuestion] = Field(min_length=1)
+    rector_sees: bool = False  # the school's survey: ask whether the rector has seen the answers (003:315)
 
 
 class Surveys(_Strict):
+    # No seed has survey questions (003:374 asks for them to be reviewed): shipped ones are an example to replace.
+    example: bool = False
     surveys: list[Survey]
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Surveys":
+        _no_duplicates([s.key for s in self.surveys])
+        return self
 
 
 class Config(BaseModel):
@@ -353,6 +368,9 @@ def load_file(path: Path, model: type[BaseModel]) -> BaseModel:
 def load_config(data_dir: Path | str | None = None) -> Config:
     data_dir = Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)
     parts = {name: load_file(data_dir / f"{name}.yaml", model) for name, model in _FILES.items()}
+    problem = across_files(parts["process"], parts["reference"])
+    if problem:
+        raise ConfigError(f"{data_dir / 'process.yaml'}: {problem}")
     return Config(data_dir=data_dir, **parts)
 
 

@@ -77,6 +77,9 @@ class Case(SQLModel, table=True):
 
     requesting_rector: Optional[str] = Field(default=None, max_length=120)
     rector_contact: Optional[str] = Field(default=None, max_length=200)
+    # The named contact at the school whom pupil and guardians turn to (002:894), next to the rector.
+    school_contact: Optional[str] = Field(default=None, max_length=120)
+    school_contact_info: Optional[str] = Field(default=None, max_length=200)
     support_requested: Optional[str] = Field(default=None, max_length=20)
     absence_percent_intake: Optional[float] = None
     absence_period: Optional[str] = Field(default=None, max_length=80)
@@ -86,7 +89,7 @@ class Case(SQLModel, table=True):
     reported_on: Optional[dt.date] = None
     school_interventions_started: Optional[bool] = None
     registered_in_municipality: Optional[bool] = None
-    consent_status: Optional[str] = Field(default=None, max_length=40)
+    consent_status: Optional[str] = Field(default=None, max_length=40)  # asked at intake before 003 (no longer)
     needs_completion: bool = Field(default=False, index=True)
     missing_prerequisites: Optional[str] = Field(default=None, max_length=500)
 
@@ -108,6 +111,9 @@ class Case(SQLModel, table=True):
     effect_operative: Optional[str] = Field(default=None, max_length=40)
     effect_coordinating: Optional[str] = Field(default=None, max_length=40)
     closing_talk_held: Optional[bool] = None
+    # "Återgått till undervisning" chosen although Steg 4's conditions were not met: the unmet conditions the user
+    # confirmed, with who and when (None: no confirmation was needed).
+    return_confirmed_unmet: Optional[str] = Field(default=None, max_length=500)
     anonymised_on: Optional[dt.date] = None
 
     created_at: dt.datetime = Field(default_factory=clock.now)
@@ -167,8 +173,10 @@ class Meeting(SQLModel, table=True):
     attendance_percent: Optional[float] = None  # Närvaro? since the last meeting
     further_interventions: Optional[str] = None  # Fortsatta insatser?
     next_meeting_on: Optional[dt.date] = None    # Nytt möte
+    outcome: Optional[str] = Field(default=None, max_length=40)  # follow-up: key in process.yaml follow_up_outcomes
     decisions: Optional[str] = None
     rector_decided_close: bool = False
+    actor_types: Optional[str] = Field(default=None, max_length=500)  # other actors who took part, ';'-separated
     division_of_responsibility: Optional[str] = None  # Steg 1 EHT: who does what, by when
     created_by: str = Field(max_length=64)
     created_at: dt.datetime = Field(default_factory=clock.now)
@@ -260,8 +268,64 @@ class SurveyResponse(SQLModel, table=True):
     respondent_role: str = Field(max_length=60)
     answered_on: dt.date
     answers_json: str  # {question_key: answer}
+    rector_seen_on: Optional[dt.date] = None  # the school's answers: when the rector saw them (003:315)
     entered_by: str = Field(max_length=64)
     entered_at: dt.datetime = Field(default_factory=clock.now)
+
+
+class SurveySending(SQLModel, table=True):
+    """A closing survey sent for a case, so response rates can be counted (answered / sent)."""
+    __tablename__ = "survey_sendings"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    survey_key: str = Field(max_length=40)
+    sent_on: dt.date = Field(index=True)
+    sent_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+
+
+class SchoolTransition(SQLModel, table=True):
+    """A change of school, school form or provider during a case (003:693, 003:317). The case's own school_form and
+    provider stay those it came in with (the indicators count it there); the latest transition is where it is now."""
+    __tablename__ = "school_transitions"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    on_date: dt.date
+    from_school_id: Optional[int] = Field(default=None, foreign_key="schools.id")
+    to_school_id: Optional[int] = Field(default=None, foreign_key="schools.id")
+    from_school_form: str = Field(max_length=40)
+    to_school_form: str = Field(max_length=40)
+    from_provider: str = Field(max_length=20)
+    to_provider: str = Field(max_length=20)
+    note: Optional[str] = Field(default=None, max_length=500)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+
+
+class CaseVoice(SQLModel, table=True):
+    """The pupil's own view and wishes, or a guardian's (002:39, 003:437), in their words as the coordinator wrote
+    them down. Append-only like service notes."""
+    __tablename__ = "case_voices"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    speaker: str = Field(max_length=40)  # one of consent_givers in reference.yaml
+    on_date: dt.date
+    text: str = Field(max_length=2000)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+
+
+class SchoolActivity(SQLModel, table=True):
+    """Work with a school that is not a case: advice, an open team meeting, an information visit (003:701-702)."""
+    __tablename__ = "school_activities"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    kind: str = Field(max_length=40)  # one of school_work_kinds in reference.yaml
+    held_on: dt.date = Field(index=True)
+    minutes: int
+    note: Optional[str] = Field(default=None, max_length=500)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)
 
 
 class CaseEvent(SQLModel, table=True):

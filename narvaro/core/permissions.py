@@ -32,6 +32,7 @@ PROMOTER_ROLES = frozenset({TEAM_LEADER})                # lift a custom interve
 INTAKE_ROLES = frozenset({TEAM_LEADER, COORDINATOR, REGISTRATOR})
 FIGURE_ROLES = frozenset({ADMIN, TEAM_LEADER, COORDINATOR, READER})  # the indicators
 DATA_ROLES = frozenset({ADMIN, TEAM_LEADER})             # import and export
+SCHOOL_WORK_ROLES = CASE_WORKERS                         # record work with schools; see which schools refer cases
 
 
 def role_label(role: str | None) -> str:
@@ -71,6 +72,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("intake", "pages/inkommande.py", "Inkommande ärende", ":material/note_add:", INTAKE_ROLES, "inkommande"),
     PageSpec("case", "pages/arende.py", "Ärende", ":material/folder_open:", CASE_WORKERS, "arende", in_menu=False),
     PageSpec("interventions", "pages/insatser.py", "Insatser", ":material/checklist:", CASE_WORKERS, "insatser"),
+    PageSpec("school_work", "pages/skolor.py", "Arbete med skolor", ":material/school:", SCHOOL_WORK_ROLES, "skolor"),
     PageSpec("dashboard", "pages/indikatorer.py", "Indikatorer", ":material/monitoring:", FIGURE_ROLES, "indikatorer"),
     PageSpec("meeting_view", "pages/motesvy.py", "Mötesvy", ":material/present_to_all:", FIGURE_ROLES, "motesvy"),
     PageSpec("import_export", "pages/import_export.py", "Import och export", ":material/swap_vert:", DATA_ROLES,

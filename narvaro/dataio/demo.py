@@ -120,7 +120,7 @@ def fill_cases(session: Session, rng: random.Random, n: int, schools: list[Schoo
             absence_percent_intake=float(rng.randint(30, 95)), absence_period="senaste 8 veckorna",
             investigated_on=received - dt.timedelta(days=rng.randint(20, 90)),
             reported_on=received - dt.timedelta(days=rng.randint(5, 19)),
-            school_interventions_started=True, registered_in_municipality=True, consent_status=ref.consent_given,
+            school_interventions_started=True, registered_in_municipality=True,
         )
         case = cases.create_case(session, fields, by)
         if age < 20 and rng.random() < 0.6:

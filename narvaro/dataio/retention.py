@@ -1,9 +1,10 @@
 """Retention (gallring): closed cases are anonymised N years after closing (rules.retention_years_after_close).
 
 What goes: everything that identifies the pupil or tells their story — pupil code (replaced by
-GALLRAD-<id>), personal number, birth year, school and school year, the rector's name and contact,
-free text on the case, service notes, meeting notes and participants, tasks, actors' organisations and
-contact persons, intervention plans and rating comments, free-text survey answers and the timeline text.
+GALLRAD-<id>), personal number, birth year, school and school year, the rector's and the school contact's names
+and contacts, free text on the case, service notes, meeting notes and participants, tasks, actors' organisations and
+contact persons, intervention plans and rating comments, free-text survey answers, the pupil's and guardians'
+views, the schools and notes of transitions, and the timeline text.
 
 What stays: the fields the indicators are computed from — received_on, assigned_on, closed_on,
 school_form, provider, sex, district, closure_reason, attendance (intake, closing, per meeting),
@@ -30,8 +31,10 @@ from narvaro.core.models import (
     CaseActor,
     CaseEvent,
     CaseIntervention,
+    CaseVoice,
     EffectRating,
     Meeting,
+    SchoolTransition,
     ServiceNote,
     SurveyResponse,
     Task,
@@ -94,6 +97,7 @@ def _anonymise(session: Session, ids: list[int], today: dt.date, by: str | None,
         pupil_code=literal(PREFIX, String) + cast(Case.id, String),
         personal_number=None, birth_year=None, school_id=None, school_year=None,
         requesting_rector=None, rector_contact=None, absence_period=None, missing_prerequisites=None,
+        school_contact=None, school_contact_info=None,
         anonymised_on=today, version=Case.version + 1, updated_at=clock.now(), updated_by=by,
     ))
     session.execute(update(ServiceNote).where(col(ServiceNote.case_id).in_(ids)).values(text=REMOVED))
@@ -109,6 +113,10 @@ def _anonymise(session: Session, ids: list[int], today: dt.date, by: str | None,
     session.execute(update(EffectRating).where(col(EffectRating.case_intervention_id).in_(intervention_ids))
                     .values(comment=None))
     session.execute(update(CaseEvent).where(col(CaseEvent.case_id).in_(ids)).values(text=REMOVED))
+    session.execute(update(CaseVoice).where(col(CaseVoice.case_id).in_(ids)).values(text=REMOVED))
+    # The school forms and providers of a transition are statistics; which schools, and why, point at the pupil.
+    session.execute(update(SchoolTransition).where(col(SchoolTransition.case_id).in_(ids)).values(
+        from_school_id=None, to_school_id=None, note=None))
     # Scale answers are statistics; only the free-text answers go. JSON differs per backend, so in Python.
     for response in session.exec(select(SurveyResponse).where(col(SurveyResponse.case_id).in_(ids))).all():
         drop = free_text.get(response.survey_key, set())

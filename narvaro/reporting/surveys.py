@@ -1,15 +1,17 @@
-"""The closing surveys' answers counted for the dashboard: per survey, question and answer, in the database."""
+"""The closing surveys counted for the dashboard, in the database: answers per survey, question and answer, and the
+response rate (answered of sent) with whether the rector saw the school's answers."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, cast, func, type_coerce
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, select
 
 from narvaro.casework.surveys import ROLE_QUESTION, all_surveys
-from narvaro.core.models import SurveyResponse
+from narvaro.core.models import SurveyResponse, SurveySending
 
 
 def _answer(session: Session, key: str):
@@ -49,6 +51,30 @@ def summary(session: Session, date_from: dt.date, date_to: dt.date) -> list[dict
             ).all())
             for answer in _ordered(counts, q.scale):
                 rows.append({"Enkät": survey.name, "Fråga": q.text, "Svar": answer, "Antal": int(counts[answer])})
+    return rows
+
+
+def response_rates(session: Session, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
+    """Per survey: cases it was first sent for in the period, how many of them have an answer (at any date), and for
+    the school's survey (rector_sees) how many answered cases have an answer the rector has seen (003:315).
+
+    A case counts once per survey however many times the survey was sent or answered. One GROUP BY query.
+    """
+    first = (select(SurveySending.case_id, SurveySending.survey_key, func.min(SurveySending.sent_on).label("first"))
+             .group_by(SurveySending.case_id, SurveySending.survey_key).subquery())
+    answer = select(SurveyResponse.id).where(SurveyResponse.case_id == first.c.case_id,
+                                             SurveyResponse.survey_key == first.c.survey_key)
+    seen = answer.where(SurveyResponse.rector_seen_on.is_not(None))
+    counts = {key: (int(n), int(a or 0), int(r or 0)) for key, n, a, r in session.exec(
+        select(first.c.survey_key, func.count(),
+               func.sum(sql_case((answer.exists(), 1), else_=0)), func.sum(sql_case((seen.exists(), 1), else_=0)))
+        .where(first.c.first >= date_from, first.c.first <= date_to).group_by(first.c.survey_key)).all()}
+    rows = []
+    for survey in all_surveys():
+        sent, answered, rector = counts.get(survey.key, (0, 0, 0))
+        rows.append({"Enkät": survey.name, "Skickade": sent, "Besvarade": answered,
+                     "Svarsfrekvens (%)": round(100 * answered / sent, 2) if sent else None,
+                     "Rektor har tagit del": rector if survey.rector_sees else None})
     return rows
 
 

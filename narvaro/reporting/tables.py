@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from narvaro.core import permissions
 from narvaro.core.config import Config, get_config
-from narvaro.reporting import indicators, suppression
+from narvaro.reporting import by_sex, cooperation, indicators, school_reach, suppression
+from narvaro.reporting import surveys as surveys_report
 from narvaro.reporting.indicators import UNSTATED, Indicators, Period
 
 
@@ -66,11 +67,15 @@ def build(session: Session, period: Period, years: tuple[int, int] | None = None
         _attendance(ind, hide, t),
         _statistics(indicators.statistics_table(session, first, last), cfg, hide, t),
         _sex_split(indicators.sex_split(session, first, last), cfg, hide, t),
+        _by_sex(by_sex.compute(session, period, cfg), ind, hide, t),
         _breakdown(ind, hide, t),
         _caseload(ind, cfg, hide, t),
         _queue(ind, cfg, hide, t),
+        _cooperation(cooperation.compute(session, period, cfg), hide, t),
+        _school_work(school_reach.activities(session, period, cfg), hide, t),
+        _survey_rates(surveys_report.response_rates(session, period.start, period.end), cfg, hide, t),
     ]
-    surveys = _surveys(indicators.survey_summary(session, period), hide, t)
+    surveys = _surveys(indicators.survey_summary(session, period), cfg, hide, t)
     if surveys is not None:
         tables.append(surveys)
     return Report(period, (first, last), hide, tables)
@@ -221,6 +226,59 @@ def _sex_split(rows: list[dict[str, Any]], cfg: Config, hide: bool, t: int) -> T
                  note="Beslutet 2019: flickor ska ha samma tillgång till stödet.")
 
 
+def _by_sex(rows: list[by_sex.SexRow], ind: Indicators, hide: bool, t: int) -> Table:
+    # Each count column adds up to a total shown in the overview (incoming, closed, returned): a line each.
+    counts = [_line([getattr(r, c) for r in rows], hide, t) for c in ("incoming", "closed", "returned_to_school")]
+    out = [(r.sex, incoming, closed, returned, _d(r.mean_months, r.closed, hide, t),
+            _d(r.median_queue_days, r.assigned, hide, t))
+           for r, incoming, closed, returned in zip(rows, *counts)]
+    df = _frame(out, ["Kön", "Inkomna", "Avslutade", "Återgått till undervisning", "Genomsnittlig tid öppet (mån)",
+                      "Median kötid (dagar)"])
+    return Table("kon_utfall", "Utfall per kön", df,
+                 Chart("grouped", "Kön", ["Inkomna", "Avslutade", "Återgått till undervisning"]),
+                 note="Beslutet 2019: flickor ska ha samma tillgång till stödet. Inkomna under perioden; avslutade, "
+                      "återgått och tid öppet för ärenden avslutade under perioden; kötid för ärenden tilldelade "
+                      "under perioden.")
+
+
+def _cooperation(rows: list[cooperation.ActorRow], hide: bool, t: int) -> Table:
+    out = [(r.actor, _c(r.consents, hide, t), _c(r.interventions, hide, t), _c(r.meetings, hide, t),
+            _c(r.cases, hide, t)) for r in rows]
+    df = _frame(out, ["Aktör", "Samtycken", "Insatser med aktören", "Möten med aktören", "Ärenden"])
+    return Table("samverkan", "Samverkan med andra aktörer", df,
+                 Chart("grouped", "Aktör", ["Samtycken", "Insatser med aktören", "Möten med aktören"]),
+                 note="Under perioden: samtycken som omfattar aktören (givna), insatser med aktören (startdatum), "
+                      "möten där aktören deltog, och ärenden med något av dem.")
+
+
+def _school_work(rows: list[school_reach.ActivityRow], hide: bool, t: int) -> Table:
+    # The team's work with schools, not with pupils; suppressed for läsare anyway, as every count they see is.
+    out = [(r.kind, _c(r.count, hide, t), _d(indicators.round2(r.minutes / 60), r.count, hide, t),
+            _c(r.schools, hide, t)) for r in rows]
+    df = _frame(out, ["Arbete med skolor", "Antal", "Timmar", "Skolor"])
+    return Table("skolarbete", "Arbete med skolor utanför ärenden", df,
+                 Chart("bar", "Arbete med skolor", ["Antal"], horizontal=True),
+                 note="Råd och stöd, öppna teamträffar och informationsbesök under perioden (Bilaga 4). Sidan "
+                      "Arbete med skolor visar vilka skolor och områden som skickat ärenden och vilka som aldrig har.")
+
+
+def _survey_rates(rows: list[dict[str, Any]], cfg: Config, hide: bool, t: int) -> Table:
+    out = []
+    for r in rows:
+        sent, answered = r["Skickade"], r["Besvarade"]
+        out.append((r["Enkät"], _c(sent, hide, t), _c(answered, hide, t),
+                    _d(r["Svarsfrekvens (%)"], min(sent, answered), hide, t),
+                    None if r["Rektor har tagit del"] is None else _c(r["Rektor har tagit del"], hide, t)))
+    df = _frame(out, ["Enkät", "Skickade", "Besvarade", "Svarsfrekvens (%)", "Rektor har tagit del"])
+    return Table("enkat_svarsfrekvens", "Enkäter: svarsfrekvens", df, None,
+                 note="Ärenden där enkäten först skickades under perioden, och hur många av dem som har svar. "
+                      "Rektor har tagit del: skolans svar som rektor har sett." + _example_note(cfg))
+
+
+def _example_note(cfg: Config) -> str:
+    return (" Frågorna är ett exempel som teamet ska byta ut (data/surveys.yaml)." if cfg.surveys.example else "")
+
+
 def _breakdown(ind: Indicators, hide: bool, t: int) -> Table:
     # The parts add up to the incoming cases shown in the overview.
     shown = _line([r["count"] for r in ind.incoming_breakdown], hide, t)
@@ -260,7 +318,7 @@ def _queue(ind: Indicators, cfg: Config, hide: bool, t: int) -> Table:
                  headline=rows[1:])
 
 
-def _surveys(summary: Any, hide: bool, t: int) -> Table | None:
+def _surveys(summary: Any, cfg: Config, hide: bool, t: int) -> Table | None:
     if summary is None:
         return None
     if isinstance(summary, pd.DataFrame):
@@ -276,7 +334,8 @@ def _surveys(summary: Any, hide: bool, t: int) -> Table | None:
         for col in df.columns:
             if pd.api.types.is_integer_dtype(df[col]):
                 df[col] = [suppression.count(v, t) for v in df[col]]
-    return Table("enkater", "Enkätsvar", df, None, note="Avslutande enkäter till vårdnadshavare och skola.")
+    return Table("enkater", "Enkätsvar", df, None,
+                 note="Avslutande enkäter till vårdnadshavare, skola och elev." + _example_note(cfg))
 
 
 def figures_frame(table: Table) -> pd.DataFrame:

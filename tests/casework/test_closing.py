@@ -35,7 +35,7 @@ def test_close_asks_for_the_facts_and_makes_the_case_read_only(engine, frozen_cl
         with pytest.raises(FieldError) as err:
             close(engine, case_id, **bad)
         assert err.value.field == field
-    close(engine, case_id)
+    close(engine, case_id, confirm_return=True)  # from Steg 2: Steg 4's conditions are not met (see below)
     with Session(engine) as s:
         case = cases.get_case(s, case_id)
         assert (case.status, case.closed_on, case.closure_reason, case.attendance_at_closing, case.effect_operative,

@@ -44,7 +44,7 @@ def test_catalogue_is_grouped_and_searchable(session):
     assert [d.key for d in found["operativa"]] == ["sms_morgon"] and found["samordnande"] == []
     # The description is searched too ("habiliteringen" is only in the description).
     assert [d.key for d in catalogue.catalogue(session, "habiliteringen")["samordnande"]] == ["kontakt_bup_hab"]
-    assert catalogue.catalogue(session, "finns inte alls") == {"samordnande": [], "operativa": []}
+    assert catalogue.catalogue(session, "finns inte alls") == {"samordnande": [], "stodjande": [], "operativa": []}
 
 
 def test_pick_from_both_groups_and_a_custom_one(engine, case_id):

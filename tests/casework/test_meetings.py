@@ -37,6 +37,9 @@ def record_meeting(engine, case_id, by="anna", tasks=(), **kw):
 
 
 def follow_up(engine, case_id, held, attendance, next_on, by="anna", **kw):
+    """A follow-up meeting; with a next date and no outcome given, it decides a new meeting (Steg 3)."""
+    if next_on is not None and not kw.get("rector_decided_close"):
+        kw.setdefault("outcome", "nytt_mote")
     meeting = FollowUpCreate(held_on=held, participants="EHT, rektor", situation="Eleven är i skolan fler dagar.",
                              attendance=attendance, further_interventions="Fortsatt hembesök.", next_meeting_on=next_on,
                              **kw)
@@ -48,7 +51,8 @@ def test_eht_meeting_books_first_follow_up_and_turns_decisions_into_tasks(engine
     with Session(engine) as s:
         case = cases.get_case(s, case_id)
         assert case.next_meeting_on == D(2025, 9, 29) and case.current_step == "steg2"
-        assert meetings.first_follow_up_window(case) == (D(2025, 9, 15), D(2025, 9, 29))
+        # Steg 2 began 2025-09-01: the first follow-up 3–5 weeks later (003:504), the one rule in process.yaml.
+        assert meetings.first_follow_up_window(case) == (D(2025, 9, 22), D(2025, 10, 6))
         (task,) = tasks.open_tasks(s, case_id)
         assert (task.text, task.owner, task.due_on) == ("Ta fram anpassat schema", "Mentor", D(2025, 9, 8))
     run(engine, tasks.complete_task, case_id, task_id=task.id, by="anna")
@@ -84,7 +88,7 @@ def test_two_follow_up_cycles_with_attendance_rising(engine, frozen_clock):
         follow_up(engine, case_id, D(2025, 9, 29), 130, D(2025, 10, 27))
     assert err.value.field == "attendance"
     with pytest.raises(FieldError) as err:
-        follow_up(engine, case_id, D(2025, 9, 29), 35, None)
+        follow_up(engine, case_id, D(2025, 9, 29), 35, None, outcome="nytt_mote")
     assert err.value.field == "next_meeting_on"
     follow_up(engine, case_id, D(2025, 9, 29), 35, D(2025, 10, 27), open_items_reason="Samarbetet pågår")
     with Session(engine) as s:

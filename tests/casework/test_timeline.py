@@ -18,9 +18,11 @@ def test_timeline_in_order_on_fixed_dates(engine, frozen_clock):
     frozen_clock(D(2025, 9, 29))
     follow_up(engine, case_id, D(2025, 9, 29), 35, D(2025, 10, 27), open_items_reason="EHT-mötet flyttat")
     frozen_clock(D(2025, 10, 27))
-    follow_up(engine, case_id, D(2025, 10, 27), 75, D(2025, 11, 24), open_items_reason="Inget nytt att bocka")
+    # The pupil attends school: the meeting decides Steg 4 with no new meeting (003:563).
+    follow_up(engine, case_id, D(2025, 10, 27), 75, None, outcome="narvaro_i_skolan",
+              open_items_reason="Inget nytt att bocka")
     frozen_clock(D(2025, 11, 3))
-    close(engine, case_id)
+    close(engine, case_id)  # Steg 4's conditions met: no confirmation needed
     frozen_clock(D(2025, 11, 5))
     run(engine, closing.reopen, case_id, reason="Frånvaron ökade igen", by="chef", role="teamledare")
     with Session(engine) as s:
@@ -38,7 +40,7 @@ def test_timeline_in_order_on_fixed_dates(engine, frozen_clock):
         (D(2025, 9, 29), "möte", "Uppföljningsmöte, deltagare: EHT, rektor,"),
         (D(2025, 9, 29), "steg", "Steg 2 → Steg 3 (öppna punkter: EHT-möte"),
         (D(2025, 10, 27), "möte", "Uppföljningsmöte, deltagare: EHT, rektor,"),
-        (D(2025, 10, 27), "steg", "Steg 3 → Steg 3 (öppna punkter: Inget nyt"),
+        (D(2025, 10, 27), "steg", "Steg 3 → Steg 4 (öppna punkter: Inget nyt"),
         (D(2025, 11, 3), "avslut", "Ärendet avslutades: Återgått till underv"),
         (D(2025, 11, 5), "återöppnat", "Ärendet återöppnades (var avslutat: Återg"),
     ]
@@ -46,3 +48,4 @@ def test_timeline_in_order_on_fixed_dates(engine, frozen_clock):
     for entry, (_, _, start) in zip(rows, expected):
         assert entry.text.startswith(start), (entry.text, start)
     assert "närvaro: 35 %" in rows[9].text and "närvaro: 75 %" in rows[11].text
+    assert "mötet beslutade: Eleven har närvaro i skolan" in rows[11].text  # the outcome, once, on the meeting

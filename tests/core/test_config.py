@@ -23,7 +23,7 @@ def test_shipped_process_matches_the_seeds():
         "Återgått till undervisning", "Rektor avslutade, ej önskad effekt", "Rektor önskar inte stöd",
         "Flyttat från kommunen", "Elev/vårdnadshavare avböjer", "Annan insats tar över", "Övrigt"]
     assert ref.returned_reason == "Återgått till undervisning"
-    assert len(cfg.interventions.samordnande) >= 4 and len(cfg.interventions.operativa) == 14
+    assert len(cfg.interventions.samordnande) >= 4 and len(cfg.interventions.operativa) == 20
 
 
 @pytest.fixture
@@ -94,9 +94,9 @@ def test_app_stops_with_the_message_on_a_broken_file(data_copy, app_env, monkeyp
 
 
 def test_lists_that_steer_rules_are_data_and_checked(data_copy):
-    """Consent prerequisite, who performs an intervention, its statuses, the statistics rows: all in data/."""
+    """Who consents, who performs an intervention, its statuses, the statistics rows: all in data/."""
     ref = load_config(data_copy).reference
-    assert ref.consent_given == "Inhämtat" and ref.other_actor_performer == "Annan aktör"
+    assert ref.consent_givers_for(of_age=True) == ["Elev"] and ref.other_actor_performer == "Annan aktör"
     assert ref.open_intervention_statuses == ["planerad", "pågående"]
     assert [ref.statistics_group(f) for f in ref.school_forms] == ["GRSK", "GYM", "GRSK", "GYM"]
     assert ref.rector_closed_reason == "Rektor avslutade, ej önskad effekt"
@@ -104,7 +104,7 @@ def test_lists_that_steer_rules_are_data_and_checked(data_copy):
     path = data_copy / "reference.yaml"
     original = path.read_text(encoding="utf-8")
     for old, new, expected in [
-        ("{label: Inhämtat, given: true}", "{label: Inhämtat}", "consent_statuses"),
+        ("guardians: [Vårdnadshavare 1, Vårdnadshavare 2]", "guardians: [Förälder]", "guardians"),
         ("GYM: [Gymnasieskola, Anpassad gymnasieskola]", "GYM: [Gymnasieskola, Folkhögskola]", "Folkhögskola"),
     ]:
         path.write_text(original.replace(old, new), encoding="utf-8")
