@@ -134,3 +134,42 @@ def test_notes_are_append_only_and_actors_show_missing_consent(engine, frozen_cl
                             actors=["Socialtjänst"], given_on=D(2025, 9, 14), valid_until=None, by="anna")
     with Session(engine) as s:
         assert actors.actors_without_consent(s, case_id) == ["BUP"]
+
+
+def test_returned_to_school_without_steg4_needs_a_recorded_confirmation(engine, frozen_clock):
+    """Issue 17, item 7: the key indicator is not one click away from any step (003:563, 003:567)."""
+    case_id = in_steg2(engine, frozen_clock)
+    frozen_clock(D(2025, 10, 1))
+    with pytest.raises(FieldError) as err:
+        close(engine, case_id, closing_talk_held=False)
+    assert err.value.field == "confirm_return"
+    assert "inget uppföljningsmöte har beslutat" in str(err.value)
+    assert "avslutningssamtalet med rektor/EHT har inte hållits" in str(err.value)
+    close(engine, case_id, reason="Flyttat från kommunen", closing_talk_held=False)  # other reasons: no question
+    run(engine, closing.reopen, case_id, reason="Tillbaka", by="chef", role="teamledare")
+    close(engine, case_id, closing_talk_held=False, confirm_return=True)
+    with Session(engine) as s:
+        case = cases.get_case(s, case_id)
+        assert case.closure_reason == "Återgått till undervisning"
+        assert case.return_confirmed_unmet.startswith("inget uppföljningsmöte har beslutat")
+        assert "bekräftat av anna 2025-10-01" in case.return_confirmed_unmet
+        assert any("återgång bekräftad" in (e.detail or "") for e in audit.search(s, case_id=case_id))
+    run(engine, closing.reopen, case_id, reason="Igen", by="chef", role="teamledare")
+    with Session(engine) as s:
+        assert cases.get_case(s, case_id).return_confirmed_unmet is None
+
+
+def test_returned_to_school_through_steg4_needs_no_confirmation(engine, frozen_clock):
+    case_id = in_steg2(engine, frozen_clock)
+    frozen_clock(D(2025, 9, 29))
+    follow_up(engine, case_id, D(2025, 9, 29), 95, None, outcome="narvaro_i_skolan", open_items_reason="x")
+    frozen_clock(D(2025, 10, 6))
+    with Session(engine) as s:
+        assert closing.return_conditions_unmet(s, cases.get_case(s, case_id), True) == []
+    with pytest.raises(FieldError) as err:  # Steg 4 reached, but no closing talk yet
+        close(engine, case_id, closing_talk_held=False)
+    assert err.value.field == "confirm_return" and "uppföljningsmöte" not in str(err.value)
+    close(engine, case_id)
+    with Session(engine) as s:
+        case = cases.get_case(s, case_id)
+        assert (case.closure_reason, case.return_confirmed_unmet) == ("Återgått till undervisning", None)

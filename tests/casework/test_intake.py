@@ -131,3 +131,52 @@ def test_open_case_of_same_pupil_is_flagged_until_confirmed(engine):
         s.add_all([first, second])
         s.flush()
         assert intake.find_open_duplicates(s, "AB-12", None) == []
+
+
+def test_the_2024_workflow_settles_support_and_consent_later(engine):
+    """Issue 17, item 4: the rector states the support wanted at Start (003:474), consent is gathered in Steg 1 when
+    more actors are involved (003:491); komplettering behövs is for the real prerequisites only (003:470-471)."""
+    with db.session_scope(engine) as s:
+        case = intake.register(s, complete_form(support_requested=None), by="reg", today=TODAY)
+    assert (case.support_requested, case.needs_completion, case.missing_prerequisites) == (None, False, None)
+    assert "consent_status" not in IntakeCreate.model_fields
+    assert set(intake.MISSING_TEXTS) == {"investigated_on", "reported_on", "school_interventions_started",
+                                         "registered_in_municipality"}
+    with db.session_scope(engine) as s:
+        late = intake.register(s, complete_form(pupil_code="EF-56", reported_on=None, support_requested=None),
+                               by="reg", today=TODAY)
+    assert late.missing_prerequisites == "anmälan till huvudman/skolpliktsbevakning saknas"
+
+
+def test_named_contact_at_the_school_is_recorded_next_to_the_rector(engine):
+    """Issue 17, item 14 (002:894): the named contact at the school, at intake."""
+    with db.session_scope(engine) as s:
+        case = intake.register(s, complete_form(school_contact="  Kurator Påhittad ", school_contact_info="070-111"),
+                               by="reg", today=TODAY)
+    assert (case.requesting_rector, case.school_contact, case.school_contact_info) == (
+        "Rektor Påhittad", "Kurator Påhittad", "070-111")
+
+
+def test_migration_takes_consent_out_of_old_completion_flags(tmp_path):
+    """Cases flagged at intake only for missing consent lose the flag when the database is upgraded."""
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    with engine.begin() as conn:
+        for i, missing in enumerate(["samtycke är inte inhämtat",
+                                     "frånvaroutredning saknas; samtycke är inte inhämtat", None], start=1):
+            conn.execute(text(
+                "INSERT INTO cases (id, number, version, pupil_code, school_form, provider, needs_completion, "
+                "missing_prerequisites, received_on, status, cycle, created_at, updated_at) VALUES "
+                f"({i}, 'NK-2024-000{i}', 1, 'X{i}', 'Grundskola', 'Kommunal', :n, :m, '2024-01-01', 'queued', 0, "
+                "'2024-01-01 00:00:00', '2024-01-01 00:00:00')"), {"n": missing is not None, "m": missing})
+    db.migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, needs_completion, missing_prerequisites FROM cases ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 0, None), (2, 1, "frånvaroutredning saknas"), (3, 0, None)]

@@ -291,3 +291,30 @@ def test_two_app_servers_promoting_the_same_name_at_once_leave_one_entry(engine,
         second.rollback()
     with Session(engine) as s:
         assert [r.name for r in s.exec(select(CatalogueEntry)).all()] == ["Skolhund"]
+
+
+def test_supporting_work_is_a_kind_beside_coordinating_and_operative(engine, case_id):
+    """Issue 17, item 15 (001:56–59): stödjande insatser, picked from the list or custom, held to the consent rule
+    when an external actor is involved, and counted under their own kind."""
+    assert catalogue.KINDS == ("samordnande", "stodjande", "operativa")
+    assert catalogue.KIND_LABELS["stodjande"] == "Stödjande"
+    with Session(engine) as s:
+        found = catalogue.catalogue(s, "handledande")
+    assert [d.key for d in found["stodjande"]] == ["konsultativt_handledande"]
+    with pytest.raises(MissingConsent):
+        with db.session_scope(engine) as s:
+            interventions.add_intervention(s, case_id, 1, by="anna", intervention_key="lank_mellan_parter",
+                                           performed_by="Koordinator", actor_type="Socialtjänst")
+    with db.session_scope(engine) as s:
+        interventions.add_intervention(s, case_id, 1, by="anna", intervention_key="konsultativt_handledande",
+                                       performed_by="Koordinator")
+        interventions.add_intervention(s, case_id, 2, by="anna", name="Handledning av mentor", kind="stodjande",
+                                       performed_by="Koordinator")
+        interventions.add_intervention(s, case_id, 3, by="anna", intervention_key="sms_morgon",
+                                       performed_by="Koordinator")
+        interventions.add_intervention(s, case_id, 4, by="anna", intervention_key="kontakt_myndigheter",
+                                       performed_by="Koordinator")
+    with Session(engine) as s:
+        kinds = [ci.kind for ci in interventions.for_case(s, case_id)]
+    assert kinds == ["samordnande", "stodjande", "stodjande", "operativa"]  # in the kinds' order
+    assert "Insats tillagd: Konsultativt, handledande stöd, stödjande" in " ".join(_events(engine, case_id, "insats"))

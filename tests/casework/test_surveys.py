@@ -124,3 +124,65 @@ def test_bad_answers_name_the_field_and_nothing_is_saved(engine, case_id):
     with Session(engine) as s:
         assert surveys.responses(s, case_id) == []
         assert cases.get_case(s, case_id).version == 1
+
+
+def test_sent_surveys_give_response_rates_and_the_rector_seeing_the_schools_answers(engine, case_id):
+    """Issue 17, item 2: when each survey was sent (so response rates can be shown) and whether the rector has seen
+    the school's answers (003:315). Counted per case and survey, by the first sending date."""
+    with db.session_scope(engine) as s:
+        other = cases.create_case(s, dict(FIELDS, pupil_code="EX-2", received_on=D(2024, 10, 1)), "tl").id
+    assert surveys.is_example()
+
+    def send(cid, key, day):
+        with db.session_scope(engine) as s:
+            return surveys.record_sending(s, cid, cases.get_case(s, cid).version, survey_key=key, sent_on=day,
+                                          by="anna")
+
+    with pytest.raises(errors.FieldError) as err:
+        send(case_id, "skola", D(2025, 9, 16))
+    assert err.value.field == "sent_on"
+    send(case_id, "skola", D(2025, 6, 10))
+    send(case_id, "skola", D(2025, 6, 24))     # a reminder: the case still counts once
+    send(case_id, "vardnadshavare", D(2025, 6, 10))
+    send(other, "skola", D(2025, 6, 11))
+    send(other, "elev", D(2024, 12, 30))      # before the period
+    with Session(engine) as s:
+        v = cases.get_case(s, case_id).version
+    with pytest.raises(errors.FieldError) as err:  # the guardians' survey does not ask about the rector
+        _enter_seen(engine, case_id, v, "vardnadshavare", "Vårdnadshavare 1", {"bemotande": "Bra"}, D(2025, 6, 20))
+    assert err.value.field == "rector_seen_on"
+    with pytest.raises(errors.FieldError) as err:  # not before the answer
+        _enter_seen(engine, case_id, v, "skola", "Mentor", {"effekt": "Viss effekt"}, D(2025, 6, 1))
+    assert err.value.field == "rector_seen_on"
+    _enter_seen(engine, case_id, v, "skola", "Mentor", {"effekt": "Viss effekt"}, None)
+    answer = _enter_seen(engine, other, _v(engine, other), "skola", "Rektor", {"effekt": "Tydlig effekt"}, None)
+    with Session(engine) as s:
+        rates = {r["Enkät"]: r for r in survey_counts.response_rates(s, D(2025, 1, 1), D(2025, 12, 31))}
+    assert (rates["Enkät till skolan"]["Skickade"], rates["Enkät till skolan"]["Besvarade"],
+            rates["Enkät till skolan"]["Svarsfrekvens (%)"], rates["Enkät till skolan"]["Rektor har tagit del"]) == (
+        2, 2, 100.0, 0)
+    assert (rates["Enkät till vårdnadshavare"]["Skickade"], rates["Enkät till vårdnadshavare"]["Besvarade"],
+            rates["Enkät till vårdnadshavare"]["Svarsfrekvens (%)"],
+            rates["Enkät till vårdnadshavare"]["Rektor har tagit del"]) == (1, 0, 0.0, None)
+    assert rates["Kort enkät till eleven"]["Skickade"] == 0  # sent in 2024
+    with db.session_scope(engine) as s:
+        surveys.mark_rector_seen(s, other, _v(engine, other), answer.id, seen_on=D(2025, 6, 30), by="anna")
+    with Session(engine) as s:
+        rates = {r["Enkät"]: r for r in survey_counts.response_rates(s, D(2025, 1, 1), D(2025, 12, 31))}
+        assert rates["Enkät till skolan"]["Rektor har tagit del"] == 1
+        assert [x.sent_on for x in surveys.sendings(s, case_id)] == [D(2025, 6, 10), D(2025, 6, 10), D(2025, 6, 24)]
+        report = tables.build(s, Period.year(2025), role="lasare")
+        table = report.table("enkat_svarsfrekvens")
+    assert "exempel" in table.note
+    assert table.df["Skickade"].tolist() == ["<5", "<5", "<5"]
+
+
+def _v(engine, cid):
+    with Session(engine) as s:
+        return cases.get_case(s, cid).version
+
+
+def _enter_seen(engine, cid, version, key, role, answers, seen):
+    with db.session_scope(engine) as s:
+        return surveys.record_response(s, cid, version, survey_key=key, respondent_role=role,
+                                       answered_on=D(2025, 6, 20), answers=answers, by="anna", rector_seen_on=seen)

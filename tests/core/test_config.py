@@ -130,3 +130,64 @@ def test_follow_up_questions_keep_their_keys(data_copy):
     path.write_text(original.replace("{key: narvaro, ", "{key: franvaro, "), encoding="utf-8")
     with pytest.raises(ConfigError, match="follow_up_questions saknar frågan med key 'narvaro'"):
         load_config(data_copy)
+
+
+def test_seed_wording_is_restored_where_it_was_shortened():
+    """Issue 17, item 8: the checklist keeps the seed's words (003:471, 488, 489, 496)."""
+    steps = load_config().process
+    item = lambda step, key: steps.step(step).item(key).text  # noqa: E731
+    assert "(efter ca 2–3 månader efter anmälan)" in item("start", "utredning_inkommen")  # 003:471
+    assert "skapar en struktur för arbetet i samarbete med EHT och rektor" in item("steg1", "satta_sig_in")  # 003:488
+    eht = item("steg1", "eht_mote")  # 003:489
+    assert eht.startswith("Möte med EHT på skola ") and "Se förslag på samordnande och operativa insatser på " \
+        "exempellista." in eht
+    assert "skicka till samordnare som registrerar i PRN" in item("steg1", "samtycke_registrerat")  # 003:496
+    assert steps.step("steg2").when == "Från vecka 2 (steg 1) fram till uppföljningsmöte med EHT och rektor, ca 3–5 veckor."
+
+
+def test_bilaga4_tasks_meeting_kinds_and_supporting_work_are_in_the_data():
+    """Issue 17, items 5 and 15: Bilaga 4's operative tasks (003:686–690, 693), EHM and arbetslagsmöte (003:689),
+    and supporting/advisory work (001:56–59) as a kind beside coordinating and operative."""
+    cfg = load_config()
+    operative = {i.key for i in cfg.interventions.operativa}
+    assert {"overblick_situation", "bidra_kunskap", "franvarokartlaggning", "delta_eht_ehm_arbetslag",
+            "driva_beslut", "overgangar_skolor"} <= operative
+    assert {"EHM", "Arbetslagsmöte"} <= set(cfg.reference.meeting_kinds)
+    assert [kind for kind, _ in cfg.interventions.all()][:1] == ["samordnande"]
+    assert {i.key for i in cfg.interventions.stodjande} == {"lank_mellan_parter", "konsultativt_handledande"}
+    assert "stodjande" in {kind for kind, _ in cfg.interventions.all()}
+
+
+def test_surveys_are_marked_as_an_example_and_include_the_pupil():
+    """Issue 17, items 2 and 13: no seed has survey questions (003:374); the rector is asked about (003:315)."""
+    cfg = load_config()
+    assert cfg.surveys.example is True
+    text = (cfg.data_dir / "surveys.yaml").read_text(encoding="utf-8")
+    assert "EXEMPEL ATT BYTA UT" in text and "003:374" in text
+    by_key = {s.key: s for s in cfg.surveys.surveys}
+    assert set(by_key) == {"vardnadshavare", "skola", "elev"}
+    assert by_key["skola"].rector_sees and not by_key["vardnadshavare"].rector_sees
+    assert by_key["elev"].respondent_roles == ["Elev"]
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("to: steg4, returns_to_school: true}", "to: steg9, returns_to_school: true}", "steg9"),
+    ("to: steg3, next_meeting: true}", "to: steg3}", "next_meeting"),
+    ("to: steg4, returns_to_school: true}", "to: steg4, next_meeting: true}", "next_meeting"),
+    ("to: steg4, returns_to_school: true}", "to: steg1}", "efter det första steget"),
+    ("{key: rektor_avslutar,", "{key: narvaro_i_skolan,", "två gånger"),
+])
+def test_follow_up_outcomes_are_checked(data_copy, old, new, expected):
+    path = data_copy / "process.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_config(data_copy)
+
+
+def test_a_closing_outcome_needs_a_rector_closed_reason(data_copy):
+    path = data_copy / "reference.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(', rector_closed: true}', '}'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="rector_closed"):
+        load_config(data_copy)
