@@ -10,6 +10,7 @@ from narvaro.ui.case import common as case_common
 from narvaro.ui.case import interventions as interventions_panel
 from narvaro.ui.case import meetings as case_meetings
 from narvaro.ui.case import people as case_people
+from narvaro.ui.case import pupil_school
 from narvaro.ui.case import steps as case_steps
 from narvaro.ui.case import surveys as surveys_panel
 
@@ -57,7 +58,8 @@ elif closing.is_past_limit(case):
     st.warning("Ärendet har passerat sexmånadersgränsen. Förläng genom beslut eller avsluta (fliken Avslut).",
                icon=":material/warning:")
 
-tabs = st.tabs(["Arbetsgång", "Möten", "Insatser", "Samtycke och aktörer", "Anteckningar", "Avslut", "Tidslinje"])
+tabs = st.tabs(["Arbetsgång", "Möten", "Insatser", "Samtycke och aktörer", "Anteckningar", "Avslut", "Tidslinje",
+               "Elev och skola"])
 with ui.session() as s:
     with tabs[0]:
         case_steps.render(s, case, user, can_work)
@@ -71,6 +73,8 @@ with ui.session() as s:
         case_closing.render(s, case, user, can_work)
     with tabs[6]:
         case_closing.render_timeline(s, case)
+    with tabs[7]:
+        pupil_school.render(s, case, user, can_work)
 with tabs[2]:
     interventions_panel.render(case, user, read_only=not can_work)
 with tabs[5]:

@@ -26,7 +26,8 @@ def update_contacts(session: Session, case_id: int, expected_version: int, *, re
                     by: str) -> Case:
     """The rector and the named contact at the school, with how to reach them."""
     values = {
-        "requesting_rector": text(requesting_rector, "requesting_rector", 120, "Ange vilken rektor som begär stöd."),
+        # Not required here: imported history often has no rector, and its school contact must still be editable.
+        "requesting_rector": text(requesting_rector, "requesting_rector", 120),
         "rector_contact": text(rector_contact, "rector_contact", 200),
         "school_contact": text(school_contact, "school_contact", 120),
         "school_contact_info": text(school_contact_info, "school_contact_info", 200),

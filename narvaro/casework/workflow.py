@@ -113,7 +113,7 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
     closed = case.status == CLOSED
     out: list[Stage] = []
     for step in steps:
-        rounds = range(1, max(case.cycle, 1) + 1) if step.repeats else [0]
+        rounds = _rounds(case, step, entered)
         for rnd in rounds:
             key = (step.key, rnd)
             label = f"{step.name}, omgång {rnd}" if step.repeats and case.cycle > 1 else step.name
@@ -146,6 +146,16 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
     out.append(Stage(key="avslut", label="Avslut", state="klar" if closed else "kommande",
                      end=case.closed_on, note=case.closure_reason or ""))
     return out
+
+
+def _rounds(case: Case, step: Step, entered: dict[tuple[str, int], dt.date]) -> list[int]:
+    """The rounds of a step to show: one for a step that does not repeat; for Steg 3, the rounds the case was in
+    (a follow-up meeting that led on to Steg 4 opened none), or the one to come."""
+    if not step.repeats:
+        return [0]
+    held = [r for r in range(1, max(case.cycle, 1) + 1)
+            if (step.key, r) in entered or (case.current_step == step.key and r == case.cycle)]
+    return held or [max(case.cycle, 1)]
 
 
 def _passed(cfg: Config, case: Case, step: Step) -> bool:

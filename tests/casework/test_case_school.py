@@ -88,9 +88,9 @@ def test_retention_keeps_the_forms_of_a_transition_but_not_the_schools(engine, f
 
 def test_named_contact_at_the_school_next_to_the_rector(engine, frozen_clock, case_id):
     with pytest.raises(FieldError) as err:
-        run(engine, case_school.update_contacts, case_id, requesting_rector=" ", rector_contact=None,
-            school_contact="Kurator K", school_contact_info=None, by="anna")
-    assert err.value.field == "requesting_rector"
+        run(engine, case_school.update_contacts, case_id, requesting_rector="R", rector_contact=None,
+            school_contact="K" * 121, school_contact_info=None, by="anna")
+    assert err.value.field == "school_contact"
     run(engine, case_school.update_contacts, case_id, requesting_rector="Rektor R", rector_contact="070-0",
         school_contact=" Kurator K ", school_contact_info="kurator@example.org", by="anna")
     with pytest.raises(FieldError, match="Inget är ändrat"):

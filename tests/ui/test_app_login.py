@@ -79,8 +79,9 @@ def test_account_locks_after_repeated_failures(app_env):
 
 EXPECTED_MENU = {
     "admin": {"start", "dashboard", "meeting_view", "import_export", "audit", "users"},
-    "teamledare": {"start", "board", "intake", "case", "interventions", "dashboard", "meeting_view", "import_export"},
-    "koordinator": {"start", "board", "intake", "case", "interventions", "dashboard", "meeting_view"},
+    "teamledare": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view",
+                   "import_export"},
+    "koordinator": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view"},
     "registrator": {"start", "intake"},
     "lasare": {"start", "dashboard", "meeting_view"},
 }

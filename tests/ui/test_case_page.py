@@ -102,7 +102,7 @@ def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, froze
     # Steg 1: an item ticked with who/when, the EHT meeting with the written division and a task.
     frozen_clock(D(2025, 9, 1))
     click(at, k("tick_eht_mote"))
-    assert "Möte med EHT: ansvarsfördelning enligt skriftligt formulär" in text_of(at)
+    assert "Möte med EHT på skola för att tydliggöra ansvarsfördelning utifrån ett skriftligt formulär" in text_of(at)
     assert "– klar (anna, 2025-09-01 12:00)" in text_of(at)
     at.selectbox(key=k("mt_kind")).set_value("EHT-möte")
     at.date_input(key=k("mt_held")).set_value(D(2025, 9, 1))
@@ -123,8 +123,10 @@ def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, froze
     click(at, k("move_save"))
     assert fresh(engine, cid).current_step == "steg2"
 
-    # Follow-up 1 (attendance 30 %) and follow-up 2 (65 %): each starts a new round of Steg 3.
-    for day, attendance, next_on in ((D(2025, 9, 29), 30, D(2025, 10, 27)), (D(2025, 10, 27), 65, D(2025, 11, 24))):
+    # Follow-up 1 (attendance 30 %) books a new meeting (Steg 3); follow-up 2 (65 %) finds the pupil in school and
+    # goes on to Steg 4 with no new meeting (003:563).
+    for day, attendance, outcome, next_on in ((D(2025, 9, 29), 30, "nytt_mote", D(2025, 10, 27)),
+                                              (D(2025, 10, 27), 65, "narvaro_i_skolan", None)):
         frozen_clock(day)
         at.run()
         at.date_input(key=k("fu_held")).set_value(day)
@@ -132,14 +134,19 @@ def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, froze
         at.text_area(key=k("fu_situation")).set_value("Eleven kommer fler dagar.")
         at.number_input(key=k("fu_attendance")).set_value(attendance)
         at.text_area(key=k("fu_further")).set_value("Fortsatt hembesök och anpassat schema.")
+        at.radio(key=k("fu_outcome")).set_value(outcome)
         at.date_input(key=k("fu_next")).set_value(next_on)
         at.text_area(key=k("fu_reason")).set_value("Pågår fortfarande")
         click(at, k("fu_save"))
         assert "Uppföljningsmötet är sparat" in text_of(at)
+    assert "Uppföljningsmötet är sparat och ärendet är i Steg 4." in text_of(at)
     case = fresh(engine, cid)
-    assert (case.cycle, case.current_step, case.next_meeting_on) == (2, "steg3", D(2025, 11, 24))
-    assert "Steg 3, omgång 2 (från 2025-10-27 · senast 2025-12-01) – aktuellt steg" in text_of(at)
+    assert (case.cycle, case.current_step, case.next_meeting_on) == (2, "steg4", None)
+    assert "Steg 4 (från 2025-10-27) – aktuellt steg" in text_of(at)  # no invented deadline
+    assert "Steg 3, omgång 1 (från 2025-09-29 · klart 2025-10-27)" in text_of(at)
+    assert "omgång 2" not in text_of(at)  # the second meeting opened no new round
     assert "Närvaro: 30 %" in text_of(at) and "Närvaro: 65 %" in text_of(at)
+    assert "Mötet beslutade: Eleven har närvaro i skolan" in text_of(at)
 
     # A coordinating intervention with BUP is blocked until consent covers BUP.
     ip = lambda name: f"ip_{cid}_{name}"  # noqa: E731
@@ -168,6 +175,7 @@ def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, froze
         seed = max(s.exec(select(Meeting.id)).all())
     k = lambda name: f"ar_{cid}_{name}_{seed}" if name.startswith("cl_") and name != "cl_save" else f"ar_{cid}_{name}"  # noqa: E731
     assert at.number_input(key=k("cl_attendance")).value == 65  # from the last follow-up meeting
+    assert "kräver bekräftelse" not in text_of(at)  # Steg 4 reached through the follow-up meeting
     at.selectbox(key=k("cl_reason")).set_value("Återgått till undervisning")
     at.number_input(key=k("cl_attendance")).set_value(90)
     at.date_input(key=k("cl_on")).set_value(D(2025, 11, 3))
@@ -263,7 +271,7 @@ def test_rector_decides_to_close_at_follow_up_and_other_closing_reasons(app_env,
     at.text_input(key=k("fu_participants")).set_value("EHT och rektor")
     at.text_area(key=k("fu_situation")).set_value("Ingen förändring.")
     at.number_input(key=k("fu_attendance")).set_value(5)
-    at.checkbox(key=k("fu_close")).check()
+    at.radio(key=k("fu_outcome")).set_value("rektor_avslutar")
     at.text_area(key=k("fu_reason")).set_value("Rektor avslutar")
     click(at, k("fu_save"))
     assert "Rektor har beslutat att avsluta" in text_of(at)

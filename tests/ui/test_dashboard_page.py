@@ -19,8 +19,9 @@ def _fill(url):
 
 
 # The page shows the tables in this order (narvaro.reporting.tables.build).
-ORDER = ["oversikt", "avslutsskal", "arendetid", "effekt", "narvaro", "statistik", "kon", "inkomna",
-         "belastning", "kotid"]
+ORDER = ["oversikt", "avslutsskal", "arendetid", "effekt", "narvaro", "statistik", "kon", "kon_utfall", "inkomna",
+         "belastning", "kotid", "samverkan", "skolarbete", "enkat_svarsfrekvens"]
+NO_CHART = {"enkat_svarsfrekvens"}
 
 
 def _table(at, key):
@@ -53,7 +54,16 @@ def test_page_and_command_line_agree(app_env, frozen_clock, capsys):
     assert sorted(zip(shown["Skolform"], shown["Huvudman"], shown["Kön"], shown["Antal"])) == sorted(
         (r["skolform"], r["huvudman"], r["kon"], str(r["count"])) for r in data["incoming_breakdown"])
     # Every table has a chart beside it (except tables without one) and the yearly report is offered.
-    assert len(at.dataframe) == len(ORDER) and len(at.get("plotly_chart")) == len(ORDER)
+    assert len(at.dataframe) == len(ORDER) and len(at.get("plotly_chart")) == len(ORDER) - len(NO_CHART)
+    # Issue 17, item 9: the dashboard's figures per kön are the CLI's `by_sex`.
+    per_sex = _table(at, "kon_utfall")
+    for i, sex in enumerate(per_sex["Kön"]):
+        got = data["by_sex"][sex]
+        assert [per_sex[c][i] for c in ("Inkomna", "Avslutade", "Återgått till undervisning",
+                                        "Genomsnittlig tid öppet (mån)", "Median kötid (dagar)")] == [
+            charts.cell_text(got[k]) for k in ("incoming", "closed", "returned_to_school", "mean_months",
+                                               "median_queue_days")]
+    assert list(per_sex["Kön"]) == list(data["by_sex"])
     assert "Årsrapport till nämnden" in text_of(at)
 
     # A custom period whose end is before its start: a message next to the field, the dates kept.

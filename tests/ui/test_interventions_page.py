@@ -35,7 +35,7 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
 
     at = page_as(app_env, "chef", "pages/insatser.py")
     assert not at.exception
-    samordnande, operativa, custom = at.dataframe
+    samordnande, stodjande, operativa, custom = at.dataframe
     sms = _rows(operativa)["SMS-kontakt varje morgon"]
     assert (sms["Använd i ärenden"], sms["Avslutade ärenden"], sms["Varav återgått till undervisning"],
             sms["Andel återgått (%)"]) == ("11", "10", "5", "50,00")
@@ -47,7 +47,7 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
     assert (dog["Typ"], dog["Använd i ärenden"], dog["Varav återgått till undervisning"]) == ("Operativa", "6", "<5")
 
     at.text_input(key="ins_search").set_value("lunch").run()
-    assert len(at.dataframe) == 2  # samordnande has no match; operativa and the custom table remain
+    assert len(at.dataframe) == 2  # samordnande and stödjande have no match; operativa and the custom table remain
     assert list(_rows(at.dataframe[0])) == ["Äta lunch med eleven på skolan"]
     assert "Inga insatser matchar sökningen." in text_of(at)
 
@@ -60,7 +60,7 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
     assert "Skolhund finns nu i exempellistan" in text_of(at)
     with Session(engine) as s:
         assert s.exec(select(CatalogueEntry.name).where(CatalogueEntry.key == "skolhund")).one() == "Skolhund"
-    moved = _rows(at.dataframe[1])["Skolhund"]
+    moved = _rows(at.dataframe[2])["Skolhund"]  # samordnande, stödjande, operativa
     assert (moved["Använd i ärenden"], moved["Beskrivning"]) == ("6", "Promenad med skolans hund före första lektionen.")
     assert "Inga egna insatser har lagts in" in text_of(at)
 

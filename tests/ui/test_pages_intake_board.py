@@ -19,7 +19,8 @@ TODAY = dt.date(2025, 9, 15)
 def _fill(at, **values):
     for key, value in values.items():
         widget = at.text_input(key=f"in_{key}") if key in {
-            "pupil_code", "personal_number", "new_school_name", "requesting_rector", "absence_period"} else None
+            "pupil_code", "personal_number", "new_school_name", "requesting_rector", "absence_period",
+            "school_contact", "school_contact_info"} else None
         if widget is not None:
             widget.input(value)
         elif key in {"received_on", "investigated_on", "reported_on"}:
@@ -28,6 +29,8 @@ def _fill(at, **values):
             at.number_input(key=f"in_{key}").set_value(value)
         elif key in {"school_interventions_started", "registered_in_municipality"}:
             at.checkbox(key=f"in_{key}").check() if value else at.checkbox(key=f"in_{key}").uncheck()
+        elif value is None:
+            at.selectbox(key=f"in_{key}").set_value(None)
         else:
             at.selectbox(key=f"in_{key}").select(value)
     return at
@@ -45,7 +48,8 @@ GOOD = dict(pupil_code="AB-12", new_school_name="Påhittade Testskolan", new_sch
             new_school_provider="Kommunal", new_school_district="vo1", way_in="Skolpliktsbevakning",
             received_on=dt.date(2025, 9, 10), requesting_rector="Rektor Påhittad", support_requested="Båda",
             absence_percent_intake=45.0, investigated_on=dt.date(2025, 8, 20), reported_on=dt.date(2025, 9, 1),
-            school_interventions_started=True, registered_in_municipality=True, consent_status="Inhämtat")
+            school_interventions_started=True, registered_in_municipality=True,
+            school_contact="Kurator Påhittad", school_contact_info="070-111")
 
 
 def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_clock):
@@ -54,9 +58,11 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
     assert not at.exception
     _submit(at)
     for message in ("Ange elevkod eller initialer.", "Välj en skola i listan eller skriv in en ny skola.",
-                    "Välj hur ärendet kom in.", "Ange vilken rektor som begär stöd.",
-                    "Välj vilket stöd som efterfrågas."):
+                    "Välj hur ärendet kom in.", "Ange vilken rektor som begär stöd."):
         assert message in _errors(at)
+    # The support wanted is not known until the rector's answer at Start (003:474); consent comes in Steg 1.
+    assert "Välj vilket stöd som efterfrågas." not in _errors(at)
+    assert "in_consent_status" not in [w.key for w in at.selectbox]
 
     _fill(at, **{**GOOD, "received_on": dt.date(2025, 9, 20), "personal_number": "20120304-123X",
                  "absence_percent_intake": 150.0, "new_school_form": "Grundskola"})
@@ -88,7 +94,7 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
     assert at.text_input(key="in_pupil_code").value == ""  # an empty form for the next request
 
     # An incomplete request is kept, marked for completion.
-    _fill(at, **{**GOOD, "pupil_code": "CD-34", "investigated_on": None, "consent_status": "Ej begärt"})
+    _fill(at, **{**GOOD, "pupil_code": "CD-34", "investigated_on": None, "support_requested": None})
     at.selectbox(key="in_new_school_provider").set_value(None)
     at.text_input(key="in_new_school_name").input("")
     with Session(db.make_engine(app_env)) as s:
@@ -96,12 +102,13 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
     at.selectbox(key="in_school_id").select(school_id)
     _submit(at)
     assert "NK-2025-0002" in at.success[0].value
-    assert at.warning[0].value == "Komplettering behövs: frånvaroutredning saknas; samtycke är inte inhämtat."
+    assert at.warning[0].value == "Komplettering behövs: frånvaroutredning saknas."
     with Session(db.make_engine(app_env)) as s:
         first, second = s.exec(select(Case).order_by(Case.id)).all()
         assert len(s.exec(select(School)).all()) == 1
     assert (first.needs_completion, first.personal_number, first.created_by) == (False, "20120304-" + PNR[6:], "reg")
-    assert (second.needs_completion, second.school_id) == (True, first.school_id)
+    assert (first.school_contact, first.school_contact_info) == ("Kurator Påhittad", "070-111")
+    assert (second.needs_completion, second.school_id, second.support_requested) == (True, first.school_id, None)
 
 
 def test_duplicate_is_flagged_with_a_link_and_can_be_saved_anyway(app_env, frozen_clock):

@@ -21,10 +21,11 @@ def _close(case_id: int, seed: int, username: str) -> None:
     talk = v("cl_talk")
     close = CaseClose(reason=v("cl_reason"), closed_on=v("cl_on"), attendance=v("cl_attendance"),
                       effect_operative=v("cl_eff_op"), effect_coordinating=v("cl_eff_co"),
-                      closing_talk_held=None if talk is None else TALK[talk])
+                      closing_talk_held=None if talk is None else TALK[talk], confirm_return=bool(v("cl_confirm")))
     save(case_id, "close", lambda s, ver: closing.close_case(s, case_id, ver, close, by=username),
          "Ärendet är avslutat.",
-         clear=tuple(f"{n}_{seed}" for n in ("cl_reason", "cl_on", "cl_attendance", "cl_eff_op", "cl_eff_co", "cl_talk")))
+         clear=tuple(f"{n}_{seed}" for n in ("cl_reason", "cl_on", "cl_attendance", "cl_eff_op", "cl_eff_co", "cl_talk",
+                                             "cl_confirm")))
 
 
 def _extend(case_id: int, username: str) -> None:
@@ -85,6 +86,15 @@ def _close_form(session, case: Case, user: ui.CurrentUser) -> None:
         st.radio("Har avslutningssamtalet med rektor/EHT hållits?", list(TALK), index=None, horizontal=True,
                  key=f("cl_talk"))
         show(errs, "closing_talk_held")
+        # The key indicator: "Återgått till undervisning" outside Steg 4's conditions needs a recorded confirmation.
+        returned = ref.returned_reason
+        pending = closing.return_conditions_unmet(session, case, True)
+        if pending:
+            st.caption(f"Avslut med *{returned}* kräver bekräftelse: {'; '.join(pending)}.")
+        st.checkbox(f"Bekräfta {returned.lower()} även om villkoren för Steg 4 inte är uppfyllda",
+                    key=f("cl_confirm"), help="Steg 4: efter ett uppföljningsmöte där eleven har närvaro i skolan, "
+                    "och avslutningssamtal med rektor/EHT. Bekräftelsen sparas på ärendet.")
+        show(errs, "confirm_return")
         show_form_error(errs)
         st.form_submit_button("Avsluta ärendet", key=k(case.id, "cl_save"), type="primary", on_click=_close,
                               args=(case.id, seed, user.username))
@@ -112,6 +122,9 @@ def _closed(case: Case, user: ui.CurrentUser) -> None:
                 f"Effekt av samordnande insatser: {case.effect_coordinating or NOT_APPLICABLE}  \n"
                 f"Avslutningssamtal hållet: {talk}  \n"
                 f"Dagar öppet: {closing.days_open(case)}")
+    if case.return_confirmed_unmet:
+        st.caption("Återgång bekräftad trots att villkoren för Steg 4 inte var uppfyllda:")
+        st.text(case.return_confirmed_unmet)
     if user.role not in REOPEN_ROLES:
         st.caption("Ärendet är avslutat och kan bara läsas. Teamledaren kan återöppna det.")
         return

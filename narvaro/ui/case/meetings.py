@@ -18,14 +18,15 @@ TASK_ROWS = 2
 
 def _follow_up(case_id: int, username: str) -> None:
     v = lambda name: value(case_id, name)  # noqa: E731
-    closes = bool(v("fu_close"))
     meeting = FollowUpCreate(held_on=v("fu_held"), participants=v("fu_participants"), situation=v("fu_situation"),
                              attendance=v("fu_attendance"), further_interventions=v("fu_further"),
-                             next_meeting_on=v("fu_next"), rector_decided_close=closes, open_items_reason=v("fu_reason"))
-    save(case_id, "fu", lambda s, ver: meetings.record_follow_up(s, case_id, ver, meeting, by=username),
-         "Uppföljningsmötet är sparat. Rektor har beslutat att avsluta: fyll i avslutet under Avslut."
-         if closes else "Uppföljningsmötet är sparat och ärendet är i nästa omgång av arbetsgången.",
-         clear=("fu_held", "fu_participants", "fu_situation", "fu_attendance", "fu_further", "fu_next", "fu_close",
+                             next_meeting_on=v("fu_next"), outcome=v("fu_outcome"), open_items_reason=v("fu_reason"))
+    outcome = ui.config().process.outcome(meeting.outcome)
+    to = ui.config().process.step(outcome.to).name if outcome else ""
+    flash = ("Uppföljningsmötet är sparat. Rektor har beslutat att avsluta: fyll i avslutet under Avslut."
+             if outcome and outcome.closes else f"Uppföljningsmötet är sparat och ärendet är i {to}.")
+    save(case_id, "fu", lambda s, ver: meetings.record_follow_up(s, case_id, ver, meeting, by=username), flash,
+         clear=("fu_held", "fu_participants", "fu_situation", "fu_attendance", "fu_further", "fu_next", "fu_outcome",
                 "fu_reason"))
 
 
@@ -36,10 +37,11 @@ def _meeting(case_id: int, username: str) -> None:
     names = [f"mt_{n}_{i}" for i in range(1, TASK_ROWS + 1) for n in ("task", "owner", "due")]
     meeting = MeetingCreate(kind=v("mt_kind"), held_on=v("mt_held"), participants=v("mt_participants"),
                             decisions=v("mt_decisions"), division_of_responsibility=v("mt_division"),
-                            next_meeting_on=v("mt_next"), tasks=decided)
+                            next_meeting_on=v("mt_next"), actor_types=list(v("mt_actors") or []), tasks=decided)
     save(case_id, "mt", lambda s, ver: meetings.record_meeting(s, case_id, ver, meeting, by=username),
          "Mötet är sparat.",
-         clear=("mt_kind", "mt_held", "mt_participants", "mt_decisions", "mt_division", "mt_next", *names))
+         clear=("mt_kind", "mt_held", "mt_participants", "mt_decisions", "mt_division", "mt_next", "mt_actors",
+                *names))
 
 
 def _task_done(case_id: int, task_id: int, username: str) -> None:
@@ -126,10 +128,12 @@ def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
         show(errs, "attendance")
         st.text_area(q("fortsatta_insatser"), key=k(case.id, "fu_further"))
         show(errs, "further_interventions")
-        st.date_input(q("nytt_mote"), value=None, key=k(case.id, "fu_next"), format="YYYY-MM-DD")
+        outcomes = {o.key: o.text for o in cfg.process.follow_up_outcomes}
+        st.radio("Mötet beslutar", list(outcomes), index=None, format_func=outcomes.get, key=k(case.id, "fu_outcome"))
+        show(errs, "outcome")
+        st.date_input(f"{q('nytt_mote')} (bara när ett nytt uppföljningsmöte bokas)", value=None,
+                      key=k(case.id, "fu_next"), format="YYYY-MM-DD")
         show(errs, "next_meeting_on")
-        st.checkbox("Rektor beslutar att avsluta ärendet: insatserna har inte gett önskad effekt",
-                    key=k(case.id, "fu_close"))
         if left:
             st.text_area(f"Skäl att lämna steget med {len(left)} öppna punkt(er)", key=k(case.id, "fu_reason"))
             show(errs, "open_items_reason")
@@ -167,6 +171,9 @@ def _meeting_form(case: Case, user: ui.CurrentUser) -> None:
         st.date_input("Datum för uppföljningsmöte (om det bokades)", value=None, key=k(case.id, "mt_next"),
                       format="YYYY-MM-DD")
         show(errs, "next_meeting_on")
+        st.multiselect("Andra aktörer som deltog", ui.config().reference.actor_types, key=k(case.id, "mt_actors"),
+                       placeholder="Inga", help="Räknas i indikatorn Samverkan med andra aktörer.")
+        show(errs, "actor_types")
         st.markdown("**Beslut som blir uppgifter**")
         for i in range(1, TASK_ROWS + 1):
             a, b, c = st.columns([3, 2, 2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from narvaro import ui
-from narvaro.casework import actors, consent, notes
+from narvaro.casework import actors, consent, notes, pupil
 from narvaro.core import clock
 from narvaro.core.models import Case
 from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
@@ -44,9 +44,11 @@ def _add_note(case_id: int, username: str) -> None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-def _consent_state(c, today) -> str:
+def _consent_state(c, today, case: Case) -> str:
     if c.withdrawn_on is not None and c.withdrawn_on <= today:
         return f"återkallat {ui.fmt_date(c.withdrawn_on)}"
+    if consent.guardian_consent_lapsed(case, c, today):
+        return "gäller inte längre: eleven är myndig"
     if c.valid_until is not None and c.valid_until < today:
         return "har gått ut"
     return "giltigt" if consent.is_valid(c, today) else f"gäller från {ui.fmt_date(c.given_on)}"
@@ -66,16 +68,23 @@ def render_consent(session, case: Case, user: ui.CurrentUser, can_work: bool) ->
     for c in rows:
         until = f", giltigt till {ui.fmt_date(c.valid_until)}" if c.valid_until else ""
         st.markdown(f"- **{c.given_by}** för {', '.join(consent.actors_of(c))} – givet {ui.fmt_date(c.given_on)}"
-                    f"{until} – {_consent_state(c, today)}")
+                    f"{until} – {_consent_state(c, today, case)}")
         if can_work and c.withdrawn_on is None:
             st.button("Återkalla samtycket", key=k(case.id, f"cs_withdraw_{c.id}"), on_click=_withdraw,
                       args=(case.id, c.id, user.username), type="tertiary")
             show_form_error(errors(case.id, f"cs_{c.id}"))
     if can_work:
         errs = errors(case.id, "consent")
+        adult = pupil.of_age(case, today)
         with st.form(k(case.id, "consent_form")):
             st.markdown("**Registrera samtycke**")
-            st.selectbox("Givet av", ref.consent_givers, index=None, placeholder="Välj", key=k(case.id, "cs_given_by"))
+            if adult:
+                st.caption("Eleven är myndig: bara eleven själv ger samtycke.")
+            elif adult is None and case.birth_year and case.birth_year + ui.config().process.rules.majority_age \
+                    == today.year:
+                st.caption("Eleven fyller 18 i år: kontrollera om eleven är myndig innan vårdnadshavare ger samtycke.")
+            st.selectbox("Givet av", ref.consent_givers_for(bool(adult)), index=None, placeholder="Välj",
+                         key=k(case.id, "cs_given_by"))
             show(errs, "given_by")
             st.multiselect("Gäller aktörer", ref.actor_types, key=k(case.id, "cs_actors"))
             show(errs, "actors")

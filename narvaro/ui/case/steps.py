@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from narvaro import ui
-from narvaro.casework import meetings, workflow
+from narvaro.casework import actors, meetings, workflow
 from narvaro.core import clock
 from narvaro.core.config import Step
 from narvaro.core.models import Case
@@ -18,8 +18,10 @@ def _dates(stage: workflow.Stage) -> str:
     parts = []
     if stage.start:
         parts.append(f"från {ui.fmt_date(stage.start)}")
+    if stage.earliest and stage.key != "uppfoljning":
+        parts.append(f"tidigast {ui.fmt_date(stage.earliest)}")
     if stage.due and stage.key != "uppfoljning":
-        parts.append(f"senast {ui.fmt_date(stage.due)}")
+        parts.append(f"senast {ui.fmt_date(stage.due)}" + (" (lokalt val)" if stage.local_choice else ""))
     if stage.key == "uppfoljning" and stage.state == "kommande" and stage.start:
         parts = [f"bokat {ui.fmt_date(stage.start)}"]
     if stage.end and stage.key not in ("uppfoljning",):
@@ -110,11 +112,16 @@ def _step(session, case: Case, step: Step, stage: workflow.Stage | None, user: u
         _start_form(case, user)
     if step.window.start == "first_rector_contact":
         window = meetings.first_follow_up_window(case)
-        hint = (f"Första uppföljningsmötet bör hållas mellan {ui.fmt_date(window[0])} och {ui.fmt_date(window[1])}. "
-                if window else "")
+        hint = (f"Första uppföljningsmötet hålls 3–5 veckor efter att Steg 2 börjar; går ärendet vidare i dag: "
+                f"mellan {ui.fmt_date(window[0])} och {ui.fmt_date(window[1])}. " if window and window[0] else "")
         st.info(f"{hint}Registrera EHT-mötet med den skriftliga ansvarsfördelningen och datum för uppföljningsmötet "
                 "under **Möten**. Är fler aktörer inkopplade behövs samtycke: se **Samtycke och aktörer**.",
                 icon=":material/info:")
+        # 003:491: consent is gathered here, in Steg 1, when more actors are involved (no longer at intake).
+        missing = actors.actors_without_consent(session, case.id)
+        if missing:
+            st.warning(f"Samtycke saknas för {', '.join(missing)}: lös samtycke nu, i Steg 1.",
+                       icon=":material/assignment_late:")
 
 
 def _item(case: Case, step: Step, state: workflow.ItemState, user: ui.CurrentUser, editable: bool) -> None:
