@@ -128,9 +128,9 @@ with st.form("in_form"):
     c2.date_input("Inkom", key="in_received_on", **date_limits)
     with c2:
         ui.show_field_errors(errors, "received_on")
-    c3.selectbox("Efterfrågat stöd (om känt)", ref.support_kinds, index=None, placeholder="Inte känt ännu",
-                 key="in_support_requested", help="Rektor anger vilket stöd som önskas i Start, efter samtalet med "
-                 "koordinatorn.")
+    # May stay empty: the rector states the support wanted at Start, after the coordinator's call (003:474).
+    c3.selectbox("Efterfrågat stöd", ref.support_kinds, index=None, placeholder="Inte känt ännu",
+                 key="in_support_requested")
     with c3:
         ui.show_field_errors(errors, "support_requested")
     c1, c2 = st.columns(2)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from narvaro.casework import case_school, cases
+from narvaro.casework import case_school, cases, voices
 from narvaro.core import db
 from narvaro.core.errors import FieldError
 from narvaro.core.models import CaseEvent, School, SchoolTransition
@@ -73,6 +73,7 @@ def test_retention_keeps_the_forms_of_a_transition_but_not_the_schools(engine, f
         new_school_form="Gymnasieskola", new_school_provider="Fristående", note="Flytt", by="anna")
     run(engine, case_school.update_contacts, case_id, requesting_rector="Rektor R", rector_contact=None,
         school_contact="Kurator K", school_contact_info="070-1", by="anna")
+    run(engine, voices.add_voice, case_id, speaker="Elev", on_date=D(2025, 9, 1), view="Vill byta klass.", by="anna")
     with db.session_scope(engine) as s:
         case = cases.get_case(s, case_id)
         closing.apply_close(case, CaseClose(reason="Övrigt", closed_on=D(2019, 1, 1)))
@@ -84,6 +85,8 @@ def test_retention_keeps_the_forms_of_a_transition_but_not_the_schools(engine, f
         case = cases.get_case(s, case_id)
     assert (t.from_school_id, t.to_school_id, t.note, t.to_school_form) == (None, None, None, "Gymnasieskola")
     assert (case.school_contact, case.school_contact_info) == (None, None)
+    with Session(engine) as s:
+        assert [v.text for v in voices.voices_for(s, case_id)] == [retention.REMOVED]
 
 
 def test_named_contact_at_the_school_next_to_the_rector(engine, frozen_clock, case_id):

@@ -36,7 +36,6 @@ def register_request(page, pupil_code: str) -> str:
     fill_date(page, "Anmäld till huvudman/skolpliktsbevakning", today)
     page.get_by_text("Skolan har påbörjat egna insatser").click()
     page.get_by_text("Eleven är folkbokförd i kommunen").click()
-    choose(page, "Samtycke", "Inhämtat")
     page.get_by_role("button", name="Registrera ärende").click()
     done = page.get_by_text("Ärendet är registrerat och ligger i kön med nummer")
     expect(done).to_be_visible()
@@ -105,10 +104,12 @@ def test_journey(app_server, new_page):
     page.get_by_label("Nuläge?", exact=True).fill("Eleven är i skolan tre dagar i veckan.")
     page.get_by_label(re.compile(r"^Närvaro\? Procent")).fill("85")
     page.get_by_label("Fortsatta insatser?", exact=True).fill("SMS varje morgon fortsätter.")
-    fill_date(page, "Nytt möte", today + dt.timedelta(days=56))
+    # The pupil attends school: the meeting goes on to Steg 4 with no new meeting (003:563, issue 17).
+    page.get_by_role("radiogroup", name="Mötet beslutar").get_by_text(
+        "Eleven har närvaro i skolan: vidare till Steg 4, inget nytt möte").click()
     fill_reason_if_asked(page, "Skäl att lämna steget med", "Punkterna görs till nästa möte.")
     page.get_by_role("button", name="Spara uppföljningsmöte").click()
-    flash(page, "Uppföljningsmötet är sparat")
+    flash(page, "Uppföljningsmötet är sparat och ärendet är i Steg 4.")
 
     # Insatser: one coordinating and one operative from the example list.
     page.get_by_role("tab", name="Insatser").click()
@@ -125,8 +126,9 @@ def test_journey(app_server, new_page):
     expect(panel.get_by_text("Ta och ha kontakt med BUP och HAB").first).to_be_visible()
     expect(panel.get_by_text("SMS-kontakt varje morgon").first).to_be_visible()
 
-    # Avslut: the pupil is back in school.
+    # Avslut: the pupil is back in school; Steg 4 was reached through the follow-up meeting, so no confirmation.
     page.get_by_role("tab", name="Avslut").click()
+    expect(page.get_by_text(re.compile("kräver bekräftelse"))).to_have_count(0)
     choose(page, "Skäl till avslut", "Återgått till undervisning")
     expect(page.get_by_label("Närvaro vid avslut (procent)", exact=True)).to_have_value(re.compile(r"^85"))
     choose(page, "Effekt av operativa insatser", "Tydlig effekt")
