@@ -51,6 +51,10 @@ class Report:
         return next(t for t in self.tables if t.key == key)
 
 
+# Issue 17: a case that changes school keeps counting where it came in (narvaro.casework.case_school).
+AT_INTAKE = "Skolform och huvudman är de ärendet hade när det kom in; ett byte av skola under ärendet ändrar inte det."
+
+
 def build(session: Session, period: Period, years: tuple[int, int] | None = None, role: str | None = None,
           config: Config | None = None) -> Report:
     """All indicator tables for `period` (statistics table and sex split for `years`), as `role` may see them."""
@@ -201,7 +205,8 @@ def _statistics(years: list[indicators.YearRow], cfg: Config, hide: bool, t: int
         rows.append([y.year, "Genomsnittlig insatstid (mån)"] + [None] * len(cols)
                     + [_d(y.mean_months, y.closed, hide, t)])
     df = _frame(rows, ["År", "Skolform"] + cols + ["Totalt"])
-    chart_df_note = "Inkomna per år, skolform (GRSK/GYM), huvudman och kön; avslutade och insatstid per avslutsår."
+    chart_df_note = ("Inkomna per år, skolform (GRSK/GYM), huvudman och kön; avslutade och insatstid per avslutsår. "
+                     + AT_INTAKE)
     return Table("statistik", "Statistiktabell (som i utvärderingen 2024)", df,
                  Chart("bar", "År", ["Totalt"], color="Skolform", only={"Skolform": groups}),
                  note=chart_df_note)
@@ -286,7 +291,8 @@ def _breakdown(ind: Indicators, hide: bool, t: int) -> Table:
     df = _frame(rows, ["Skolform", "Huvudman", "Kön", "Antal"])
     df["Grupp"] = df["Skolform"] + ", " + df["Huvudman"] + ", " + df["Kön"]
     return Table("inkomna", "Inkomna ärenden per skolform, huvudman och kön", df,
-                 Chart("bar", "Grupp", ["Antal"], horizontal=True), note="Ärenden inkomna under perioden.")
+                 Chart("bar", "Grupp", ["Antal"], horizontal=True),
+                 note="Ärenden inkomna under perioden. " + AT_INTAKE)
 
 
 def _caseload(ind: Indicators, cfg: Config, hide: bool, t: int) -> Table:

@@ -63,6 +63,13 @@ def test_a_transition_is_dated_keeps_history_and_does_not_move_the_statistics(en
     assert (case.school_form, case.provider) == ("Grundskola", "Kommunal")
     assert [(r["skolform"], r["huvudman"], r["count"]) for r in incoming] == [("Grundskola", "Kommunal", 1)]
     assert stats == {("GRSK", "Kommunal", "Flicka"): 1}
+    # ... and the definition on the dashboard says so.
+    from narvaro.reporting import tables
+
+    with Session(engine) as s:
+        report = tables.build(s, Period.year(2025), role="teamledare")
+    assert tables.AT_INTAKE in report.table("inkomna").note and tables.AT_INTAKE in report.table("statistik").note
+    assert report.table("inkomna").df[["Skolform", "Huvudman"]].values.tolist() == [["Grundskola", "Kommunal"]]
 
 
 def test_retention_keeps_the_forms_of_a_transition_but_not_the_schools(engine, frozen_clock, case_id):

@@ -112,8 +112,10 @@ def _step(session, case: Case, step: Step, stage: workflow.Stage | None, user: u
         _start_form(case, user)
     if step.window.start == "first_rector_contact":
         window = meetings.first_follow_up_window(case)
-        hint = (f"Första uppföljningsmötet hålls 3–5 veckor efter att Steg 2 börjar; går ärendet vidare i dag: "
-                f"mellan {ui.fmt_date(window[0])} och {ui.fmt_date(window[1])}. " if window and window[0] else "")
+        meeting_step = workflow.first_meeting_step(cfg)  # the one rule for the first follow-up: its window
+        hint = (f"{meeting_step.name}: {meeting_step.when} Går ärendet vidare i dag hålls det första "
+                f"uppföljningsmötet mellan {ui.fmt_date(window[0])} och {ui.fmt_date(window[1])}. "
+                if window and window[0] and window[1] else "")
         st.info(f"{hint}Registrera EHT-mötet med den skriftliga ansvarsfördelningen och datum för uppföljningsmötet "
                 "under **Möten**. Är fler aktörer inkopplade behövs samtycke: se **Samtycke och aktörer**.",
                 icon=":material/info:")
