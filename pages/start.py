@@ -2,6 +2,7 @@
 import streamlit as st
 
 from narvaro import ui
+from narvaro.casework import board
 from narvaro.core import clock
 from narvaro.core.permissions import role_label
 from narvaro.ui import my_day
@@ -9,4 +10,8 @@ from narvaro.ui import my_day
 user = ui.guard("start")
 st.title("Min dag")
 st.caption(f"{user.name} · {role_label(user.role)} · {ui.fmt_date(clock.today())}")
+st.caption(board.school_time_note(ui.config()))
+gap = board.calendar_warning(clock.today(), ui.config())
+if gap:
+    st.warning(gap, icon=":material/event_busy:")
 my_day.render(user)
