@@ -373,3 +373,4 @@ class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

@@ -2,7 +2,7 @@
 with the rector, the rector's answer, the EHT meeting with its division of responsibility, the booked follow-up).
 
 Revision ID: i15a
-Revises: i17a
+Revises: i19a
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'i15a'
-down_revision = 'i17a'
+down_revision = 'i19a'
 branch_labels = None
 depends_on = None
 

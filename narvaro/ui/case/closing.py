@@ -54,7 +54,8 @@ def render(case: Case, user: ui.CurrentUser, can_work: bool, surveys: bool = Fal
 def _open(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     limit = closing.case_limit(case)
     extended = " (förlängt genom beslut)" if case.extended_until else ""
-    st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}")
+    note = closing.limit_note(case)
+    st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}" + (f" ({ui.md(note)})" if note else ""))
     if not can_work:
         return
     with ui.session() as s:  # read first; nothing is held open while drawing
