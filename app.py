@@ -7,6 +7,7 @@ from narvaro import ui
 from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
 from narvaro.ui import shell
+from narvaro.ui.swedish import swedish
 
 shell.leave_pages_folder_mode()  # before anything is drawn: never Streamlit's page list from pages/
 
@@ -20,7 +21,6 @@ _first_run = "narvaro_icon_sent" not in st.session_state
 st.set_page_config(page_title="Närvaro", layout="wide",
                    page_icon=Path(__file__).parent / "narvaro" / "assets" / "icon.svg" if _first_run else None)
 st.session_state["narvaro_icon_sent"] = True
-shell.swedish_document()
 
 try:
     ui.config()
@@ -29,6 +29,7 @@ except ConfigError as exc:
     st.stop()
 
 engine = ui.engine()
+swedish()  # Swedish for users and screen readers where Streamlit's frontend speaks English (docs/accessibility.md)
 
 if not db.has_users(engine):
     # First start on an empty database: create the first administrator, or open the demo.

@@ -1,12 +1,10 @@
-"""The frame around every page: the document's language, the role's menu, and no trace of Streamlit's own page list.
+"""The frame around every page: the role's menu, and no trace of Streamlit's own page list.
 
-- `<html lang="sv">`: Streamlit's index.html says `lang="en"`, so screen readers read the Swedish text with English
-  pronunciation. A tiny custom component (v2: inline JS in the page, no iframe) sets the language, and marks the
-  menu as a navigation landmark ("Meny"), whenever the page changes.
-- The menu: with a `pages/` folder beside app.py, Streamlit's first run in a fresh server process builds its old
-  automatic page list from the file names ("anvandare", "granskningslogg") and runs a page file found by URL on its
-  own, without app.py. `client.showSidebarNavigation = false` (.streamlit/config.toml) hides that list, so the
-  role's menu is drawn here with st.page_link, and app.py calls st.navigation with position="hidden" on every path.
+With a `pages/` folder beside app.py, Streamlit's first run in a fresh server process builds its old automatic page
+list from the file names ("anvandare", "granskningslogg") and runs a page file found by URL on its own, without
+app.py. `client.showSidebarNavigation = false` (.streamlit/config.toml) hides that list; the role's menu is drawn
+here with st.page_link, and app.py calls st.navigation with position="hidden". (The document language and
+Streamlit's English labels are narvaro.ui.swedish's.)
 """
 from __future__ import annotations
 
@@ -14,11 +12,10 @@ from typing import Sequence
 
 import streamlit as st
 
-_LANG_JS = """
+# The menu's links as a navigation landmark named "Meny" (Streamlit draws page links in plain divs).
+_LANDMARK_JS = """
 export default function () {
   const fix = () => {
-    const root = document.documentElement;
-    if (root.lang !== "sv") root.lang = "sv";
     const menu = document.querySelector(".st-key-narvaro_menu");
     if (menu && menu.getAttribute("role") !== "navigation") {
       menu.setAttribute("role", "navigation");
@@ -26,26 +23,14 @@ export default function () {
     }
   };
   fix();
-  if (!window.__narvaroShell) {
-    let queued = false;
-    window.__narvaroShell = new MutationObserver(() => {
-      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
-    });
-    window.__narvaroShell.observe(document.body, {childList: true, subtree: true});
-  }
+  requestAnimationFrame(fix);
 }
 """
 
 # Style-only HTML goes to Streamlit's event container and takes no space; it hides the component's empty box.
-_HIDE = "<style>.st-key-narvaro_lang{display:none}</style>"
+_HIDE = "<style>.st-key-narvaro_menu_landmark{display:none}</style>"
 
-_lang = st.components.v2.component("narvaro_lang", js=_LANG_JS, isolate_styles=False)
-
-
-def swedish_document() -> None:
-    """Set `<html lang="sv">` (call once per run, on every path through app.py)."""
-    st.html(_HIDE)
-    _lang(key="narvaro_lang", height=0)
+_landmark = st.components.v2.component("narvaro_menu_landmark", js=_LANDMARK_JS, isolate_styles=False)
 
 
 def leave_pages_folder_mode() -> None:
@@ -74,3 +59,6 @@ def menu(pages: Sequence[st.Page]) -> None:
     with st.sidebar.container(key="narvaro_menu"):
         for page in pages:
             st.page_link(page)
+    with st.sidebar:
+        st.html(_HIDE)
+        _landmark(key="narvaro_menu_landmark", height=0)
