@@ -7,6 +7,7 @@ from narvaro import ui
 from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
 from narvaro.ui import faults
+from narvaro.ui.swedish import swedish
 
 files.owner_only_umask()  # the database, its -wal and anything else the app writes: the owner's only
 
@@ -24,6 +25,8 @@ try:
 except ConfigError as exc:
     st.error("Närvaro kan inte starta: processfilerna i data/ innehåller fel.\n\n" + str(exc).replace("\n", "\n\n"))
     st.stop()
+
+swedish()  # Swedish for users and screen readers where Streamlit's frontend speaks English (docs/accessibility.md)
 
 signed_in = ui.current_user()
 authenticator = fault = None

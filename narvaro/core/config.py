@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
 from narvaro.core.errors import ConfigError
+from narvaro.core.school_year import Count, SchoolCalendar
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -23,10 +24,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Actions in the app that prove a checklist item done (issue 15): the item is ticked by the action, no double entry.
+PROOFS = ("handout", "investigation", "rector_contact", "rector_answer", "eht_meeting", "follow_up_booked")
+
+
 class ChecklistItem(_Strict):
     key: str
     text: str
     administration: bool = False
+    proven_by: Literal[PROOFS] | None = None  # type: ignore[valid-type]
 
 
 class Window(_Strict):
@@ -36,6 +42,7 @@ class Window(_Strict):
     days: int | None = Field(default=None, ge=1)      # due at the latest this many days after the start
     min_days: int | None = Field(default=None, ge=0)  # at the earliest (Steg 2: "ca 3-5 veckor", 003:504)
     local_choice: bool = False
+    count: Count = "calendar"  # "school_time": holidays do not count (data/calendar.yaml)
 
     @model_validator(mode="after")
     def _order(self) -> "Window":
@@ -76,7 +83,9 @@ FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote
 
 class Rules(_Strict):
     step1_days: int = Field(ge=1)
+    step1_count: Count = "calendar"
     case_max_months: int = Field(ge=1)
+    case_max_count: Count = "calendar"
     caseload_guideline: int = Field(ge=1)
     queue_warning_days: int = Field(ge=1)
     small_number_threshold: int = Field(ge=1)
@@ -309,6 +318,7 @@ class Config(BaseModel):
     reference: Reference
     interventions: Interventions
     surveys: Surveys
+    calendar: SchoolCalendar
     data_dir: Path
 
 
@@ -317,6 +327,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "reference": Reference,
     "interventions": Interventions,
     "surveys": Surveys,
+    "calendar": SchoolCalendar,
 }
 
 

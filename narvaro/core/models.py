@@ -147,6 +147,7 @@ class ChecklistMark(SQLModel, table=True):
     reason: Optional[str] = Field(default=None, max_length=500)
     marked_by: str = Field(max_length=64)
     marked_at: dt.datetime = Field(default_factory=clock.now)
+    proof: Optional[str] = Field(default=None, max_length=200)  # the action that ticked it, e.g. "EHT-möte 2025-09-01"
 
 
 class StepChange(SQLModel, table=True):
@@ -372,3 +373,4 @@ class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)
