@@ -96,6 +96,6 @@ def test_database_away_then_back(server_behind_proxy, new_page):
     expect(note).to_have_value("Samtal med mentor under avbrottet.", timeout=30_000)
     page.get_by_role("button", name="Spara anteckning").click()
     settle(page)
-    expect(page.get_by_text("Anteckningen är sparad.")).to_be_visible()
+    expect(page.get_by_text("Anteckningen är sparad.").first).to_be_visible()
     with Session(engine) as s:
         assert s.exec(select(ServiceNote.text)).all() == ["Samtal med mentor under avbrottet."]
