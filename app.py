@@ -6,8 +6,10 @@ import streamlit as st
 from narvaro import ui
 from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
-from narvaro.ui import faults
+from narvaro.ui import faults, shell
 from narvaro.ui.swedish import swedish
+
+shell.leave_pages_folder_mode()  # before anything is drawn: never Streamlit's page list from pages/
 
 files.owner_only_umask()  # the database, its -wal and anything else the app writes: the owner's only
 
@@ -33,7 +35,8 @@ authenticator = fault = None
 try:
     if not db.has_users(ui.engine()):
         # First start on an empty database: create the first administrator, or open the demo.
-        faults.run(st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")]))
+        faults.run(st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")],
+                                 position="hidden"))
         st.stop()
 
     from narvaro.ui import login as login_flow  # (imports streamlit-authenticator only when needed)
@@ -50,18 +53,17 @@ except Exception as exc:
 if user is None:
     st.stop()
 
-pages = [
-    st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-            default=(i == 0), visibility="visible" if spec.in_menu else "hidden")
-    for i, spec in enumerate(permissions.pages_for(user.role))
-]
+specs = permissions.pages_for(user.role)
+pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0))
+         for i, spec in enumerate(specs)]
 with st.sidebar:
     st.markdown(f"**{ui.md(user.name)}**  \n{permissions.role_label(user.role)}")
     if faults.answer_or(False, ui.is_demo):
         st.warning("Demoläge: alla personer och ärenden är påhittade.", icon=":material/science:")
+shell.menu([page for page, spec in zip(pages, specs) if spec.in_menu])
 if authenticator is not None:
     login_flow.logout_button(authenticator)
 else:
     st.sidebar.button("Logga ut", key="narvaro_logout", icon=":material/logout:", disabled=True,
                       help="Utloggningen loggas i databasen, så den går när databasen svarar igen.")
-faults.run(st.navigation(pages), earlier=fault)
+faults.run(st.navigation(pages, position="hidden"), earlier=fault)

@@ -17,7 +17,7 @@ from narvaro.core import db
 from narvaro.core.models import ServiceNote
 from tests.casework.test_workflow import FIELDS, hand_out
 from tests.conftest import _truncate_pg
-from tests.e2e.conftest import PASSWORD, go_to, login, open_page, settle
+from tests.e2e.conftest import PASSWORD, go_to, login, menu, open_page, settle
 from tests.tcp_proxy import TcpProxy
 from tools import appserver
 
@@ -61,7 +61,7 @@ def test_database_away_then_back(server_behind_proxy, new_page):
     proxy.stop()
     go_to(page, "Ärendetavla")  # the next click while the database is away
     expect(page.get_by_text("Databasen svarar inte just nu").first).to_be_visible()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # the menu is kept
+    expect(menu(page)).to_be_visible()  # the menu is kept
     _calm(page)
 
     proxy.start()  # back: the page notices by itself, without a reload
