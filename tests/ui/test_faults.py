@@ -103,7 +103,7 @@ def proxied_pg(pg_database):
 
 
 def test_postgres_away_then_back(proxied_pg, monkeypatch, frozen_clock):
-    """Through app.py on the start page: the login read fails first, the menu stays, the message is calm, and the
+    """Through app.py on the first page: the login read fails first, the menu stays, the message is calm, and the
     next run after the database is back is normal again. (The save during an outage is in tests/e2e/test_faults.py.)"""
     proxy, url = proxied_pg
     monkeypatch.setenv("NARVARO_DATABASE_URL", url)
@@ -114,18 +114,19 @@ def test_postgres_away_then_back(proxied_pg, monkeypatch, frozen_clock):
     at.session_state["username"] = "anna"
     at.session_state["name"] = "anna"
     at.run()
-    assert "Inloggad som" in text_of(at)
+    assert "Min dag" in text_of(at)
 
     proxy.stop()  # the database goes away under the running app
     at = rerun_app(at)  # AppTest runs app.py again only so (see tests/conftest.py)
     _no_leak(at)
-    assert "Databasen svarar inte just nu" in text_of(at) and "Inloggad som" in text_of(at)
+    assert "Databasen svarar inte just nu" in text_of(at)
     assert at.sidebar.button(key="narvaro_logout")  # the menu is kept
 
     proxy.start()
     at = rerun_app(at)
     _no_leak(at)
-    assert "Databasen svarar inte" not in text_of(at) and not at.sidebar.button(key="narvaro_logout").disabled
+    assert "Databasen svarar inte" not in text_of(at) and "Min dag" in text_of(at)
+    assert not at.sidebar.button(key="narvaro_logout").disabled
 
 
 def _read_only_save_app():
