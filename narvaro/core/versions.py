@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +30,8 @@ SEED, PUBLISH, ROLLBACK, IMPORT = "grund", "publicering", "återställning", "im
 SYSTEM = "system"
 
 
-def _files(row: ProcessVersion) -> dict[str, str]:
+def files_of(row: ProcessVersion) -> dict[str, str]:
+    """A version's YAML texts by file name."""
     return json.loads(row.files)
 
 
@@ -59,7 +61,7 @@ def files(session: Session, number: int | None = None) -> dict[str, str]:
     row = get(session, number) if number is not None else newest(session)
     if row is None:
         raise NotFound("Det finns ingen processversion ännu.")
-    return _files(row)
+    return files_of(row)
 
 
 def seed(session: Session, data_dir: Path | str | None = None) -> ProcessVersion | None:
@@ -199,7 +201,7 @@ def publish(session: Session, texts: dict[str, str], by: str, reason: str | None
     new = parse_texts(texts, where)
     _guard_open_steps(session, new)
     before = newest(session)
-    changes = diff(_files(before), texts) if before is not None else []
+    changes = diff(files_of(before), texts) if before is not None else []
     if before is not None and not changes:
         raise FieldError("draft", f"Inget skiljer sig från den publicerade versionen {before.id}.")
     # The number is given, not drawn from a sequence: of two publishes at once, one wins and the other is told.
@@ -217,16 +219,23 @@ def publish(session: Session, texts: dict[str, str], by: str, reason: str | None
     return row
 
 
-def publish_draft(session: Session, raw: dict[str, dict], by: str, reason: str | None) -> ProcessVersion:
+def publish_draft(session: Session, raw: dict[str, dict], by: str, reason: str | None,
+                  started_from: int | None = None) -> ProcessVersion:
+    """Publish the editor's draft; `started_from` is the version it began as, so that a version someone else
+    published meanwhile is not silently undone."""
     errors = draft_errors(raw)
     if errors:
         raise FormError(errors)
+    now = newest_number(session)
+    if started_from is not None and now != started_from:
+        raise FieldError("draft", f"Version {now} har publicerats sedan du började ändra (från version "
+                                  f"{started_from}). Börja om från version {now} och gör dina ändringar igen.")
     return publish(session, to_texts(raw), by, reason)
 
 
 def rollback(session: Session, number: int, by: str, reason: str | None) -> ProcessVersion:
     """Publish an earlier version's files again, as a new version."""
-    return publish(session, _files(get(session, number)), by, reason, kind=ROLLBACK, based_on=number)
+    return publish(session, files_of(get(session, number)), by, reason, kind=ROLLBACK, based_on=number)
 
 
 def import_dir(session: Session, folder: Path, by: str, reason: str | None) -> ProcessVersion:
@@ -244,3 +253,17 @@ def export_dir(session: Session, folder: Path, number: int | None = None) -> lis
         path.write_text(text, encoding="utf-8")
         out.append(path)
     return out
+
+
+def new_key(text: str | None, taken: set[str]) -> str:
+    """A key for a row added in the editor, from its text ("Boka lokal" -> "boka_lokal"), unique among `taken`.
+    Keys are what cases refer to, so the editor never lets anyone type or change one."""
+    folded = unicodedata.normalize("NFKD", str(text or "").casefold().translate(_SWEDISH))
+    base = "_".join("".join(c if c.isalnum() and c.isascii() else " " for c in folded).split())[:40] or "ny"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+_SWEDISH = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
