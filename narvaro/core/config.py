@@ -12,9 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from narvaro.core.config_files import load_file, load_text
+from narvaro.core.config_files import load_file, load_text  # noqa: F401  (load_file: the one-file check)
 from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
 from narvaro.core.errors import ConfigError
+from narvaro.core.school_year import Count, SchoolCalendar
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -36,6 +37,7 @@ class Window(_Strict):
     days: int | None = Field(default=None, ge=1)      # due at the latest this many days after the start
     min_days: int | None = Field(default=None, ge=0)  # at the earliest (Steg 2: "ca 3-5 veckor", 003:504)
     local_choice: bool = False
+    count: Count = "calendar"  # "school_time": holidays do not count (data/calendar.yaml)
 
     @model_validator(mode="after")
     def _order(self) -> "Window":
@@ -76,7 +78,9 @@ FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote
 
 class Rules(_Strict):
     step1_days: int = Field(ge=1)
+    step1_count: Count = "calendar"
     case_max_months: int = Field(ge=1)
+    case_max_count: Count = "calendar"
     caseload_guideline: int = Field(ge=1)
     queue_warning_days: int = Field(ge=1)
     small_number_threshold: int = Field(ge=1)
@@ -320,6 +324,7 @@ class Config(BaseModel):
     reference: Reference
     interventions: Interventions
     surveys: Surveys
+    calendar: SchoolCalendar
     data_dir: Path
     version: int | None = None  # the published version in the database; None: read straight from data_dir
     # Every closure-reason label any version used -> the reason's label now (same key): renames count as one reason.
@@ -334,12 +339,12 @@ class Config(BaseModel):
         return [label, *(old for old, now in self.closure_aliases.items() if now == label)]
 
 
-FILE_NAMES = ("process", "reference", "interventions", "surveys")  # data/<name>.yaml
-MODELS: dict[str, type[BaseModel]] = dict(zip(FILE_NAMES, (Process, Reference, Interventions, Surveys)))
+FILE_NAMES = ("process", "reference", "interventions", "surveys", "calendar")  # data/<name>.yaml
+MODELS: dict[str, type[BaseModel]] = dict(zip(FILE_NAMES, (Process, Reference, Interventions, Surveys, SchoolCalendar)))
 
 
 def parse_texts(texts: dict[str, str], where: str | Path, **extra) -> Config:
-    """The four files' YAML texts validated as at start-up; a ConfigError names the file, line and key of every
+    """The files' YAML texts validated as at start-up; a ConfigError names the file, line and key of every
     problem. `where` is the folder the files are named under in messages."""
     missing = [name for name in FILE_NAMES if name not in texts]
     if missing:
@@ -359,7 +364,7 @@ def parse_texts(texts: dict[str, str], where: str | Path, **extra) -> Config:
 
 
 def read_texts(data_dir: Path | str) -> dict[str, str]:
-    """The four files of a folder as text (a missing one is left out, for parse_texts to name)."""
+    """The files of a folder as text (a missing one is left out, for parse_texts to name)."""
     paths = {name: Path(data_dir) / f"{name}.yaml" for name in FILE_NAMES}
     return {name: p.read_text(encoding="utf-8") for name, p in paths.items() if p.exists()}
 
@@ -381,10 +386,6 @@ def activate(config: Config | None) -> None:
     """Make `config` what get_config() returns in this process (None: back to the files in data/)."""
     global _active
     _active = config
-
-
-def active() -> Config | None:
-    return _active
 
 
 def get_config() -> Config:

@@ -156,11 +156,13 @@ def record_login(session: Session, username: str, success: bool) -> str | None:
             session.add(user)
         audit.record(session, username, audit.LOGIN)
         return None
+    if user is not None and is_locked(user):
+        # Not a wrong password: the attempt was refused unchecked, and the log says so (loggkontroll).
+        audit.record(session, username, audit.REFUSED, detail="inloggning: kontot är låst")
+        return f"Kontot är låst efter för många misslyckade inloggningar. Försök igen om {rules.login_lock_minutes} minuter."
     audit.record(session, username or None, audit.LOGIN_FAILED)
     if user is None:
         return None
-    if is_locked(user):
-        return f"Kontot är låst efter för många misslyckade inloggningar. Försök igen om {rules.login_lock_minutes} minuter."
     user.failed_logins += 1
     message = None
     if user.failed_logins >= rules.max_failed_logins:

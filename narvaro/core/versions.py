@@ -108,7 +108,7 @@ def config_of(session: Session, number: int) -> Config:
     return _parse(get(session, number).files, number)
 
 
-_synced: tuple[str, int] | None = None  # (database, version) this process last activated
+_synced: tuple[str, int, Config] | None = None  # (database, version, its Config) this process last activated
 
 
 def _db(session: Session) -> str:
@@ -122,13 +122,12 @@ def sync(session: Session) -> Config:
     if number is None:
         seed(session)
         number = newest_number(session)
-    key = (_db(session), number)
-    if _synced == key and config.active() is not None:
-        return config.active()
+    if _synced is not None and _synced[:2] == (_db(session), number):
+        return _synced[2]
     base = config_of(session, number)
     current = base.model_copy(update={"closure_aliases": _aliases(session, base)})
     config.activate(current)
-    _synced = key
+    _synced = (_db(session), number, current)
     return current
 
 
