@@ -380,7 +380,7 @@ class ProcessVersion(SQLModel, table=True):
     __tablename__ = "process_versions"
     id: Optional[int] = Field(default=None, primary_key=True)  # the version number users see
     kind: str = Field(max_length=20)  # grund (seeded from data/), publicering, återställning, import
-    files: str = Field(sa_column=Column(Text, nullable=False))  # JSON: {"process": yaml text, "reference": ..., "interventions": ..., "surveys": ...}
+    files: str = Field(sa_column=Column(Text, nullable=False))  # JSON: {"process": yaml text, "reference": ...}
     reason: str = Field(max_length=500)
     diff: str = Field(default="", sa_column=Column(Text, nullable=False))  # readable changes against the version before
     based_on: Optional[int] = None  # the version a rollback restored
