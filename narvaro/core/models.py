@@ -148,6 +148,7 @@ class ChecklistMark(SQLModel, table=True):
     reason: Optional[str] = Field(default=None, max_length=500)
     marked_by: str = Field(max_length=64)
     marked_at: dt.datetime = Field(default_factory=clock.now)
+    proof: Optional[str] = Field(default=None, max_length=200)  # the action that ticked it, e.g. "EHT-möte 2025-09-01"
 
 
 class StepChange(SQLModel, table=True):
@@ -376,7 +377,7 @@ class DataVersion(SQLModel, table=True):
 
 
 class ProcessVersion(SQLModel, table=True):
-    """One published version of the process: the four data files' YAML as published, never changed afterwards."""
+    """One published version of the process: the data files' YAML as published, never changed afterwards."""
     __tablename__ = "process_versions"
     id: Optional[int] = Field(default=None, primary_key=True)  # the version number users see
     kind: str = Field(max_length=20)  # grund (seeded from data/), publicering, återställning, import
@@ -386,3 +387,6 @@ class ProcessVersion(SQLModel, table=True):
     based_on: Optional[int] = None  # the version a rollback restored
     created_by: str = Field(max_length=64)
     created_at: dt.datetime = Field(default_factory=clock.now)
+
+
+from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

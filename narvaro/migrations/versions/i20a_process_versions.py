@@ -5,7 +5,7 @@ The first version is seeded from data/*.yaml when the app first reads the proces
 here: a migration must not depend on files a municipality may have edited.
 
 Revision ID: i20a
-Revises: i17a
+Revises: i15a
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'i20a'
-down_revision = 'i17a'
+down_revision = 'i15a'
 branch_labels = None
 depends_on = None
 
