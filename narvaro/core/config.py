@@ -141,6 +141,11 @@ class ClosureReason(_Strict):
     same reason in every year's indicators). Without a key, the label is the key."""
     key: str = ""
     label: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_from_label(cls, data):
+        return {**data, "key": data.get("key") or data.get("label")} if isinstance(data, dict) else data
     returned_to_school: bool = False
     rector_declined: bool = False
     rector_closed: bool = False  # the rector ended the case at a follow-up meeting for lack of effect
@@ -197,13 +202,6 @@ class Reference(_Strict):
         "school_forms", "providers", "sexes", "ways_in", "support_kinds", "actor_types",
         "consent_givers", "meeting_kinds", "effect_ratings", "school_work_kinds",
     )(_no_duplicates)
-
-    @field_validator("closure_reasons", mode="before")
-    @classmethod
-    def _reason_keys(cls, value):
-        if isinstance(value, list):
-            return [{**r, "key": r.get("key") or r.get("label")} if isinstance(r, dict) else r for r in value]
-        return value
 
     @model_validator(mode="after")
     def _one_return_reason(self) -> "Reference":
@@ -375,8 +373,7 @@ def read_texts(data_dir: Path | str) -> dict[str, str]:
 
 
 def load_config(data_dir: Path | str | None = None) -> Config:
-    data_dir = Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)
-    return parse_texts(read_texts(data_dir), data_dir)
+    return parse_texts(read_texts(folder := Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)), folder)
 
 
 @lru_cache(maxsize=4)
@@ -394,8 +391,7 @@ def activate(config: Config | None) -> None:
 
 
 def get_config() -> Config:
-    """The process: the version published in the database, as narvaro.core.versions.sync last read it (the app
-    does at every run, a command at its start), else data/*.yaml (NARVARO_DATA_DIR), read once."""
+    """The published version narvaro.core.versions.sync last read (each app run), else data/*.yaml, read once."""
     return _active or _cached(str(Path(os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)))
 
 
