@@ -87,7 +87,8 @@ def table(draft: Draft, name: str, rows: list[Any], columns: list[str], *, bools
     draft.slot(name)
     records = edited.to_dict("records")
     order = sorted(range(len(records)), key=lambda i: (_order(records[i].get("ordning")), i))
-    taken = {r.get("key") for r in data if isinstance(r, dict)} - {None}
+    by_key = {r["key"]: r for r in data if not scalar and r.get("key")}
+    taken = set(by_key)
     out: list[Any] = []
     for i in order:
         rec = {c: _clean(records[i].get(c)) for c in columns}
@@ -98,7 +99,9 @@ def table(draft: Draft, name: str, rows: list[Any], columns: list[str], *, bools
         if "key" in columns and not rec.get("key"):
             rec = {"key": versions.new_key(rec.get(key_from or ""), taken), **rec}
             taken.add(rec["key"])
-        out.append(rec)
+        # What the table does not show (e.g. the action that proves an item) stays as it was.
+        before = by_key.get(rec.get("key"), {})
+        out.append({**{k: v for k, v in before.items() if k not in columns}, **rec})
     return out
 
 
