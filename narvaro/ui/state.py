@@ -8,8 +8,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from narvaro.core import audit, db, permissions
-from narvaro.core.config import Config, get_config
+from narvaro.core import audit, db, permissions, versions
+from narvaro.core.config import Config
 from narvaro.core.permissions import CurrentUser
 
 USER_KEY = "narvaro_user"
@@ -37,7 +37,10 @@ def session() -> Iterator[Session]:
 
 
 def config() -> Config:
-    return get_config()
+    """The process this run works under: the newest published version (one small query; parsed only when a new
+    version appeared, in this or another app server), seeded from data/*.yaml on first start."""
+    with session() as s:
+        return versions.sync(s)
 
 
 def current_user() -> CurrentUser | None:
