@@ -88,6 +88,7 @@ board_view.draw(make(shown, labels, step_names))
 # --- Hand-out (teamledare) -----------------------------------------------------------------------
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _assign() -> None:
     case_id = ss.get("ho_case")
     seen = ss.get("ho_seen", {}).get(case_id)
