@@ -5,8 +5,10 @@ from narvaro import ui
 from narvaro.casework import cases, closing
 from narvaro.core.errors import NotAllowed, NotFound
 from narvaro.core.models import CLOSED, QUEUED
+from narvaro.ui.case import attendance_line
 from narvaro.ui.case import closing as case_closing
 from narvaro.ui.case import common as case_common
+from narvaro.ui.case import follow_pupil
 from narvaro.ui.case import interventions as interventions_panel
 from narvaro.ui.case import meetings as case_meetings
 from narvaro.ui.case import people as case_people
@@ -48,6 +50,8 @@ st.markdown(
     + f" · **Sexmånadersgräns:** {ui.fmt_date(closing.case_limit(case))}"
     + (f" ({ui.md(closing.limit_note(case))})" if closing.limit_note(case) else "")
 )
+with ui.session() as s:
+    follow_pupil.header(s, case)
 flash = ss.pop(case_common.FLASH, None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
@@ -73,6 +77,7 @@ with ui.session() as s:
     with tabs[5]:
         case_closing.render(s, case, user, can_work)
     with tabs[6]:
+        attendance_line.render(s, case)
         case_closing.render_timeline(s, case)
     with tabs[7]:
         pupil_school.render(s, case, user, can_work)
