@@ -6,6 +6,7 @@ import streamlit as st
 from narvaro import ui
 from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
+from narvaro.ui.swedish import swedish
 
 # A local SVG, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
 # load, which tells Google who uses the app and fails on a closed municipal network. The SVG goes inline (a data:
@@ -25,6 +26,7 @@ except ConfigError as exc:
     st.stop()
 
 engine = ui.engine()
+swedish()  # Swedish for users and screen readers where Streamlit's frontend speaks English (docs/accessibility.md)
 
 if not db.has_users(engine):
     # First start on an empty database: create the first administrator, or open the demo.

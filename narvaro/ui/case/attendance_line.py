@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from narvaro import ui
 from narvaro.casework import attendance_over_time as over_time
 from narvaro.core.models import Case
 from narvaro.core.text import cell_text, percent_in_text
@@ -56,9 +57,11 @@ def spans_table(spans: list[over_time.Span]) -> pd.DataFrame:
                          "Status": [s.status for s in spans]})
 
 
-def render(session, case: Case) -> None:
+def render(case: Case) -> None:
+    """Read in a short session, then draw with none open (as the other case panels)."""
+    with ui.session() as s:
+        points, spans = over_time.points(s, case), over_time.spans(s, case)
     st.subheader("Närvaro över tid")
-    points, spans = over_time.points(session, case), over_time.spans(session, case)
     if not points:
         st.caption("Ingen närvaro registrerad ännu: frånvaron i ansökan, närvaron vid uppföljningsmötena och vid "
                    "avslut visas här.")
