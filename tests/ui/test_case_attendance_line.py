@@ -26,7 +26,7 @@ def test_case_page_draws_attendance_and_interventions(app_env, frozen_clock):
     follow_up(engine, case_id, D(2025, 9, 29), 75.0, D(2025, 10, 27), open_items_reason="Test")
     with Session(engine) as s:
         number = cases.get_case(s, case_id).number
-    at = open_page(app_env, "anna", number)
+    at = open_page(app_env, "anna", number, flik="tidslinje")  # only the open tab is drawn
     assert not at.exception
     tables = [df.value for df in at.dataframe]
     line = next(t for t in tables if "Tillfälle" in t.columns)
