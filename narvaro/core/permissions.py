@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import false, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from narvaro.core.models import CLOSED, QUEUED, Assignment, Case
@@ -32,6 +34,7 @@ PROMOTER_ROLES = frozenset({TEAM_LEADER})                # lift a custom interve
 INTAKE_ROLES = frozenset({TEAM_LEADER, COORDINATOR, REGISTRATOR})
 FIGURE_ROLES = frozenset({ADMIN, TEAM_LEADER, COORDINATOR, READER})  # the indicators
 DATA_ROLES = frozenset({ADMIN, TEAM_LEADER})             # import and export
+PROCESS_ROLES = frozenset({ADMIN, TEAM_LEADER})          # change the arbetsgång: publish and roll back versions
 SCHOOL_WORK_ROLES = CASE_WORKERS                         # record work with schools; see which schools refer cases
 
 
@@ -77,6 +80,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("meeting_view", "pages/motesvy.py", "Mötesvy", ":material/present_to_all:", FIGURE_ROLES, "motesvy"),
     PageSpec("import_export", "pages/import_export.py", "Import och export", ":material/swap_vert:", DATA_ROLES,
              "import-export"),
+    PageSpec("process_editor", "pages/arbetsgang.py", "Arbetsgång", ":material/account_tree:", PROCESS_ROLES,
+             "arbetsgang"),
     PageSpec("audit", "pages/granskningslogg.py", "Granskningslogg", ":material/policy:", frozenset({ADMIN}),
              "granskningslogg"),
     PageSpec("users", "pages/anvandare.py", "Användare", ":material/group:", frozenset({ADMIN}), "anvandare"),
@@ -112,6 +117,17 @@ def may_open(session: Session, role: str, user_id: int, case: Case) -> bool:
     row = session.exec(select(Assignment.id).where(Assignment.case_id == case.id,
                                                    Assignment.user_id == user_id)).first()
     return row is not None
+
+
+def openable(role: str | None, user_id: int | None) -> ColumnElement[bool] | None:
+    """`may_open` as a SQL condition on `cases`, for lists of cases (the board, the list view, searches): None
+    means every case. A coordinator's lists then hold exactly the cases the case page would open for them."""
+    if role == TEAM_LEADER:
+        return None
+    if role != COORDINATOR or user_id is None:
+        return false()
+    mine = select(Assignment.case_id).where(Assignment.user_id == user_id)
+    return or_(Case.status == QUEUED, Case.id.in_(mine))  # type: ignore[union-attr]
 
 
 def may_work_on(session: Session, role: str, user_id: int, case: Case) -> bool:

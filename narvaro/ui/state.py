@@ -8,8 +8,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from narvaro.core import audit, db, permissions
-from narvaro.core.config import Config, get_config
+from narvaro.core import audit, db, permissions, versions
+from narvaro.core.config import Config
 from narvaro.core.permissions import CurrentUser
 
 USER_KEY = "narvaro_user"
@@ -37,7 +37,10 @@ def session() -> Iterator[Session]:
 
 
 def config() -> Config:
-    return get_config()
+    """The process this run works under: the newest published version (one small query; parsed only when a new
+    version appeared, in this or another app server), seeded from data/*.yaml on first start."""
+    with session() as s:
+        return versions.sync(s)
 
 
 def current_user() -> CurrentUser | None:
@@ -48,6 +51,10 @@ def guard(page_key: str) -> CurrentUser:
     """Stop the page unless the signed-in user's role may use it: checked on the page, not only in the menu.
     A signed-in user refused a page (a typed or shared URL) is in the audit log."""
     user = current_user()
+    if user is None:
+        from narvaro.ui.shell import leave_pages_folder_mode
+
+        leave_pages_folder_mode()  # a page file run on its own by Streamlit's old pages/ mode: run app.py instead
     if user is None or not permissions.may_use(user.role, page_key):
         if user is not None:
             with session() as s:
