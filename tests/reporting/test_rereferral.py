@@ -54,3 +54,21 @@ def test_no_returned_cases_gives_no_share(db_url, capsys):
                    "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert rc == 0 and data["rereferred_within_12_months"] == 0 and data["rereferred_share_percent"] is None
+
+
+def test_the_yearly_report_carries_the_indicator_with_its_definition(db_url, frozen_clock):
+    from sqlmodel import Session
+
+    from narvaro.dataio import report_files
+    from narvaro.reporting import tables
+    from narvaro.reporting.indicators import Period
+
+    engine = db.make_engine(db_url)
+    _import(engine, csv_bytes(HISTORY))
+    with Session(engine) as s:
+        report = tables.build(s, Period.year(2023), role="teamledare")
+    engine.dispose()
+    back = report.table("aterkomst")
+    assert dict(zip(back.df["Mått"], back.df["Värde"]))["Elever med nytt ärende inom 12 månader"] == 4
+    page = report_files.yearly_report_html(report).decode("utf-8")
+    assert "Återaktualiserade inom 12 månader" in page and "högst 365 dagar efter avslutsdagen" in page

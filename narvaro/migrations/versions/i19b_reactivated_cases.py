@@ -1,14 +1,14 @@
 """A case for a pupil who had a closed case before is marked återaktualiserat (issue 19): the earlier case's id.
 
 Revision ID: i19b
-Revises: i15a
+Revises: i20a
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = 'i19b'
-down_revision = 'i15a'
+down_revision = 'i20a'
 branch_labels = None
 depends_on = None
 
