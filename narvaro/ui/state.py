@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from narvaro.core import audit, db, permissions, versions
-from narvaro.core.config import Config
+from narvaro.core.config import Config, get_config
 from narvaro.core.permissions import CurrentUser
 
 USER_KEY = "narvaro_user"
@@ -39,8 +39,13 @@ def session() -> Iterator[Session]:
 def config() -> Config:
     """The process this run works under: the newest published version (one small query; parsed only when a new
     version appeared, in this or another app server), seeded from data/*.yaml on first start."""
-    with session() as s:
-        return versions.sync(s)
+    try:
+        with session() as s:
+            return versions.sync(s)
+    except Exception as exc:
+        if db.fault_kind(exc) is None:
+            raise
+        return get_config()  # the database is away: the version this process read last (narvaro.ui.faults)
 
 
 def current_user() -> CurrentUser | None:
