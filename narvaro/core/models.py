@@ -92,6 +92,7 @@ class Case(SQLModel, table=True):
     consent_status: Optional[str] = Field(default=None, max_length=40)  # asked at intake before 003 (no longer)
     needs_completion: bool = Field(default=False, index=True)
     missing_prerequisites: Optional[str] = Field(default=None, max_length=500)
+    reactivated_from: Optional[int] = None  # återaktualiserat: the pupil's latest earlier closed case (id)
 
     received_on: dt.date = Field(index=True)
     assigned_on: Optional[dt.date] = Field(default=None, index=True)
@@ -245,6 +246,7 @@ class CaseIntervention(SQLModel, table=True):
     performed_by: Optional[str] = Field(default=None, max_length=120)
     actor_type: Optional[str] = Field(default=None, max_length=40)
     start_on: Optional[dt.date] = None
+    end_on: Optional[dt.date] = None  # the day its status became one that is not open (genomförd, avbruten)
     plan: Optional[str] = Field(default=None, max_length=500)
     status: str = Field(default="planerad", max_length=20)
     created_by: str = Field(max_length=64)
