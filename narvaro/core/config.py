@@ -85,6 +85,18 @@ class Rules(_Strict):
     max_failed_logins: int = Field(ge=1)
     login_lock_minutes: int = Field(ge=1)
     majority_age: int = Field(default=18, ge=1)  # the pupil decides alone from this age (002:62)
+    login_free_attempts: int = Field(default=3, ge=1)  # failures per username and address before a delay,
+    login_max_delay_seconds: int = Field(default=300, ge=1)  # which doubles per failure up to this
+    second_factor_roles: list[str] = Field(default_factory=lambda: ["admin", "teamledare", "koordinator"])
+
+    @field_validator("second_factor_roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str]) -> list[str]:
+        from narvaro.core.permissions import ROLES
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"okänd roll {unknown[0]!r}; roller: {', '.join(ROLES)}")
+        return roles
 
 
 class Process(_Strict):

@@ -76,3 +76,8 @@ def login_sleep_seconds() -> float:
 
 def cookie_name() -> str:
     return os.environ.get("NARVARO_COOKIE_NAME", "narvaro_inloggning")
+
+
+def behind_proxy() -> bool:
+    """NARVARO_BEHIND_PROXY=1 when nginx (deploy/) is in front: then its X-Real-IP and X-Forwarded-Proto are trusted."""
+    return os.environ.get("NARVARO_BEHIND_PROXY", "").lower() in {"1", "true", "yes"}
