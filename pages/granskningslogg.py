@@ -12,7 +12,8 @@ from narvaro.reporting import audit_search
 ui.guard("audit")
 st.title("Granskningslogg")
 st.caption("Varje visning av ett ärende, ändring, export, import, inloggning, misslyckad inloggning, gallring "
-           "och säkerhetskopia loggas. Loggen kan bara läsas, inte ändras.")
+           "och säkerhetskopia loggas, liksom varje nekat försök (välj händelsen \"nekad\" för loggkontroll). "
+           "Loggen kan bara läsas, inte ändras.")
 
 with ui.session() as s:
     users = audit_search.usernames(s)

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from narvaro.commands import session_for
 from narvaro.core import clock
+from narvaro.dataio.sheets import csv_text
 from narvaro.reporting import by_sex
 from narvaro.reporting import indicators as ind
 
@@ -45,7 +46,7 @@ def _run(args) -> int:
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["indikator", "varde"])
-        writer.writerows(flatten(data))
+        writer.writerows([csv_text(v) if isinstance(v, str) else v for v in row] for row in flatten(data))  # a name is never a formula
     return 0
 
 

@@ -3,6 +3,10 @@
 CSV: semicolon-separated, decimal comma, dates as ÅÅÅÅ-MM-DD, UTF-8 with BOM (Swedish Excel opens it right).
 Excel: one sheet per table, bold header row, dates formatted, columns as wide as their content.
 Both are written row by row, so an export of many years never holds every row in memory.
+
+Text is never a formula (OWASP, CSV injection): a stored text starting with =, +, -, @, tab or CR would run in
+Excel (a HYPERLINK that sends the sheet's data away). Excel cells are written as text; in CSV such a text gets a
+leading apostrophe, which Excel shows as text and `csv_unquote` (the import) takes off again.
 """
 from __future__ import annotations
 
@@ -31,6 +35,24 @@ def number_text(value: float, decimals: int | None = None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value}".replace(".", ",")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    """True for a text Excel could read as a formula, and for one that already looks quoted (so that the
+    apostrophe added here is the one the import takes off, whatever the text was)."""
+    return text.lstrip("'").startswith(_FORMULA_START)
+
+
+def csv_text(text: str) -> str:
+    return "'" + text if _needs_quote(text) else text
+
+
+def csv_unquote(text: str) -> str:
+    """The inverse of csv_text, for a cell read from CSV."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
 def csv_value(value: Any, decimals: int | None = None) -> Any:
     if value is None:
         return ""
@@ -40,6 +62,8 @@ def csv_value(value: Any, decimals: int | None = None) -> Any:
         return number_text(value, decimals)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        return csv_text(value)
     return value
 
 
@@ -97,6 +121,8 @@ def write_xlsx(target: Any, sheets: Iterable[Sheet]) -> dict[str, int]:
             cells = []
             for value in row:
                 cell = WriteOnlyCell(ws, value=value)
+                if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
+                    cell.data_type = "s"
                 if isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 cells.append(cell)

@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any
 
 from narvaro.core.errors import FieldError
+from narvaro.dataio.sheets import csv_unquote
 
 CASE_SHEET = "Ärenden"
 
@@ -56,7 +57,8 @@ def _csv_rows(data: bytes, warnings: list[str]) -> list[list[str]]:
                         "spara helst som \"CSV UTF-8\".")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # The app's own CSV quotes text that Excel would take for a formula (sheets.csv_text); the quote goes again.
+    return [[csv_unquote(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def cell_text(value: Any) -> str:
