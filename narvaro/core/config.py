@@ -87,7 +87,7 @@ class Rules(_Strict):
     majority_age: int = Field(default=18, ge=1)  # the pupil decides alone from this age (002:62)
     login_free_attempts: int = Field(default=3, ge=1)  # failures per username and address before a delay,
     login_max_delay_seconds: int = Field(default=300, ge=1)  # which doubles per failure up to this
-    second_factor_roles: list[str] = Field(default_factory=lambda: ["admin", "teamledare", "koordinator"])
+    second_factor_roles: list[str] = Field(default_factory=list)  # data/process.yaml names them
 
     @field_validator("second_factor_roles")
     @classmethod
