@@ -4,13 +4,15 @@ from pathlib import Path
 import streamlit as st
 
 from narvaro import ui
-from narvaro.core import db, permissions, settings
+from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
 
 # A local SVG, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
 # load, which tells Google who uses the app and fails on a closed municipal network. The SVG goes inline (a data:
 # URL), and only on a session's first run: sent at every run, reruns with 20 busy tabs were ~40 % slower (bench
 # --load; work in each tab, it seems). Without page_icon, Streamlit keeps the icon it has.
+files.owner_only_umask()  # the database, its -wal and anything else the app writes: the owner's only
+
 _first_run = "narvaro_icon_sent" not in st.session_state
 st.set_page_config(page_title="Närvaro", layout="wide",
                    page_icon=Path(__file__).parent / "narvaro" / "assets" / "icon.svg" if _first_run else None)

@@ -10,6 +10,7 @@ import pkgutil
 import sys
 
 from narvaro import commands
+from narvaro.core import files
 from narvaro.core.errors import ConfigError
 
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    files.owner_only_umask()  # whatever a command writes (exports, backups, the database) is the owner's only
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

@@ -46,6 +46,7 @@ st.markdown(
     + f"  \n**Status:** {case_common.STATUS_LABELS.get(case.status, case.status)} · **Steg:** {step_name}"
     + f" · **Dagar öppet:** {closing.days_open(case)} · **Nästa uppföljningsmöte:** {ui.fmt_date(case.next_meeting_on)}"
     + f" · **Sexmånadersgräns:** {ui.fmt_date(closing.case_limit(case))}"
+    + (f" ({ui.md(closing.limit_note(case))})" if closing.limit_note(case) else "")
 )
 flash = ss.pop(case_common.FLASH, None)
 if flash:

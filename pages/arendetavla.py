@@ -66,6 +66,10 @@ if hits:
     st.warning("Varningar  \n" + "  \n".join(hits), icon=":material/warning:")
 else:
     st.success("Inga varningar för de ärenden som visas.", icon=":material/check_circle:")
+gap = board.calendar_warning(today, cfg)
+if gap:
+    st.warning(gap, icon=":material/event_busy:")
+st.caption(board.school_time_note(cfg))
 
 # --- Hand-out (teamledare) -----------------------------------------------------------------------
 

@@ -213,3 +213,22 @@ def rerun_app(at):
         if not key.startswith("$$"):  # widget ids belong to the old run
             fresh.session_state[key] = value
     return fresh.run()
+
+
+@pytest.fixture
+def calendar_days(tmp_path, monkeypatch):
+    """The shipped process with every deadline counted in calendar days (count: calendar), for the tests of the
+    calendar-day rules themselves (month ends, exact limits); the school-time rules have tests of their own."""
+    import shutil
+
+    from narvaro.core import config
+
+    target = tmp_path / "data_calendar_days"
+    shutil.copytree(ROOT / "data", target)
+    proc = target / "process.yaml"
+    proc.write_text(proc.read_text(encoding="utf-8").replace(": school_time", ": calendar"), encoding="utf-8")
+    monkeypatch.setenv("NARVARO_DATA_DIR", str(target))
+    config.reload_config()
+    yield config.get_config()
+    monkeypatch.delenv("NARVARO_DATA_DIR")
+    config.reload_config()

@@ -15,8 +15,9 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from narvaro.core import clock
+from narvaro.core import clock, school_year
 from narvaro.core.config import Config, get_config
+from narvaro.core.errors import CalendarGap
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, Case, School, User
 
 CARD_LIMIT = 50
@@ -31,13 +32,18 @@ STEP1_LATE, NO_MEETING, MEETING_OVERDUE, TOO_OLD, QUEUE_LONG = (
     "steg1_sen", "inget_mote", "mote_passerat", "for_gammalt", "lang_ko")
 
 
+def _holidays(count: str) -> str:
+    return f" ({school_year.NO_HOLIDAY_NOTE})" if count == "school_time" else ""
+
+
 def warning_labels(cfg: Config | None = None) -> dict[str, str]:
     rules = (cfg or get_config()).process.rules
     return {
-        STEP1_LATE: f"Steg 1 inte klart inom {rules.step1_days} dagar från första kontakt med rektor",
+        STEP1_LATE: f"Steg 1 inte klart inom {rules.step1_days} dagar från första kontakt med rektor"
+                    + _holidays(rules.step1_count),
         NO_MEETING: "Inget uppföljningsmöte bokat",
         MEETING_OVERDUE: "Uppföljningen är försenad: mötesdatumet har passerat",
-        TOO_OLD: f"Ärendet har pågått mer än {rules.case_max_months} månader",
+        TOO_OLD: f"Ärendet har pågått mer än {rules.case_max_months} månader" + _holidays(rules.case_max_count),
         QUEUE_LONG: f"Har väntat i kö mer än {rules.queue_warning_days} dagar",
     }
 
@@ -50,8 +56,54 @@ def _step1_keys(cfg: Config) -> list[str]:
     return keys[: last + 1]
 
 
+def _overdue_before(cfg: Config, count: str, today: dt.date, n: int) -> dt.date:
+    """The start day before which a deadline of n days has passed today; with no school year in the calendar the
+    rule counts calendar days (calendar_warning tells the board so)."""
+    try:
+        return school_year.overdue_before(cfg.calendar, count, today, n)  # type: ignore[arg-type]
+    except CalendarGap:
+        return today - dt.timedelta(days=n)
+
+
+def _too_old_before(cfg: Config, today: dt.date) -> dt.date:
+    rules = cfg.process.rules
+    if rules.case_max_count == "school_time":
+        days = school_year.months_as_days(rules.case_max_months)
+        try:
+            return cfg.calendar.latest_overdue_start(today, days)
+        except CalendarGap:
+            pass
+    return clock.earliest_start_within(today, rules.case_max_months)
+
+
+def calendar_warning(today: dt.date, cfg: Config | None = None) -> str | None:
+    """A warning for the board and start page when the school year of today (or of the six months before) is
+    missing in data/calendar.yaml: deadlines counted in school time are then counted in calendar days."""
+    cfg = cfg or get_config()
+    rules = cfg.process.rules
+    if "school_time" not in (rules.step1_count, rules.case_max_count):
+        return None
+    try:
+        cfg.calendar.latest_overdue_start(today, school_year.months_as_days(rules.case_max_months))
+    except CalendarGap as gap:
+        return f"{gap} Tills dess räknas tidsgränserna på tavlan i kalenderdagar."
+    return None
+
+
+def school_time_note(cfg: Config | None = None) -> str:
+    """What the board and start page say about deadlines counted in school time, "" when none is."""
+    cfg = cfg or get_config()
+    counted = [s.name for s in cfg.process.steps if s.window.count == "school_time" and s.window.days]
+    if cfg.process.rules.case_max_count == "school_time":
+        counted.append("sexmånadersgränsen")
+    if not counted:
+        return ""
+    return f"Tidsgränserna för {', '.join(counted)} räknas i skoltid: {school_year.NO_HOLIDAY_NOTE}."
+
+
 def warning_conditions(today: dt.date, cfg: Config | None = None) -> dict[str, ColumnElement[bool]]:
-    """Each warning rule as a SQL condition on `cases` for the given day."""
+    """Each warning rule as a SQL condition on `cases` for the given day. A deadline counted in school time is
+    turned into the day a start must be before (holidays skipped), so the rule stays one SQL comparison."""
     cfg = cfg or get_config()
     rules = cfg.process.rules
     open_ = Case.status.in_((ASSIGNED, ACTIVE))  # type: ignore[union-attr]
@@ -59,13 +111,14 @@ def warning_conditions(today: dt.date, cfg: Config | None = None) -> dict[str, C
     started = func.coalesce(Case.first_rector_contact_on, Case.assigned_on, Case.received_on)
     return {
         STEP1_LATE: and_(open_, Case.first_rector_contact_on.is_not(None),  # type: ignore[union-attr]
-                         Case.first_rector_contact_on < today - dt.timedelta(days=rules.step1_days),
+                         Case.first_rector_contact_on < _overdue_before(cfg, rules.step1_count, today,
+                                                                        rules.step1_days),
                          or_(Case.current_step.is_(None),  # type: ignore[union-attr]
                              Case.current_step.in_(_step1_keys(cfg)))),  # type: ignore[union-attr]
         NO_MEETING: and_(Case.status == ACTIVE, Case.current_step.in_(meeting_steps),  # type: ignore[union-attr]
                          NO_NEXT_MEETING),
         MEETING_OVERDUE: and_(open_, Case.next_meeting_on < today),
-        TOO_OLD: and_(open_, started < clock.earliest_start_within(today, rules.case_max_months),
+        TOO_OLD: and_(open_, started < _too_old_before(cfg, today),
                       or_(Case.extended_until.is_(None), Case.extended_until < today)),  # type: ignore[union-attr]
         QUEUE_LONG: and_(Case.status == QUEUED,
                          Case.received_on < today - dt.timedelta(days=rules.queue_warning_days)),

@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from narvaro.casework import cases
 from narvaro.casework.inputs import CaseClose
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, school_year
 from narvaro.core.config import FOLLOW_UP_KIND, get_config
-from narvaro.core.errors import FieldError, NotAllowed
+from narvaro.core.errors import CalendarGap, FieldError, NotAllowed
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, Case, Meeting, StepChange
 from narvaro.core.permissions import REOPEN_ROLES
 from narvaro.core.validate import REASON_MAX, percent
@@ -31,14 +31,37 @@ def limit_start(case: Case) -> dt.date:
     return case.first_rector_contact_on or case.assigned_on or case.received_on
 
 
-def case_limit(case: Case) -> dt.date:
-    """The day the case should be done by: six months (rules.case_max_months) from the start, or the extension."""
-    base = clock.add_months(limit_start(case), get_config().process.rules.case_max_months)
+def case_limit(case: Case) -> dt.date | None:
+    """The day the case should be done by: six months (rules.case_max_months) from the start, or the extension.
+    Counted in school time (rules.case_max_count), holidays do not run; None when the calendar lacks the school
+    year (limit_warning says which), never a wrong date."""
+    cfg = get_config()
+    rules = cfg.process.rules
+    if rules.case_max_count == "school_time":
+        try:
+            base = cfg.calendar.add_school_days(limit_start(case), school_year.months_as_days(rules.case_max_months))
+        except CalendarGap:
+            return case.extended_until
+    else:
+        base = clock.add_months(limit_start(case), rules.case_max_months)
     return max(base, case.extended_until) if case.extended_until else base
 
 
+def limit_note(case: Case) -> str:
+    """What the case page says beside the six-month limit: "lov räknas inte", or why there is no date."""
+    cfg = get_config()
+    if cfg.process.rules.case_max_count != "school_time":
+        return ""
+    try:
+        cfg.calendar.add_school_days(limit_start(case), school_year.months_as_days(cfg.process.rules.case_max_months))
+    except CalendarGap as gap:
+        return str(gap)
+    return school_year.NO_HOLIDAY_NOTE
+
+
 def is_past_limit(case: Case, today: dt.date | None = None) -> bool:
-    return case_limit(case) < (today or clock.today())
+    limit = case_limit(case)
+    return limit is not None and limit < (today or clock.today())
 
 
 def days_open(case: Case, today: dt.date | None = None) -> int:
@@ -145,7 +168,7 @@ def extend(session: Session, case_id: int, expected_version: int, *, until: dt.d
         raise FieldError("until", "Ange till vilket datum ärendet förlängs.")
     case = cases.claim(session, case_id, expected_version, by)
     current = case_limit(case)
-    if until <= current:
+    if current is not None and until <= current:
         raise FieldError("until", f"Det nya datumet måste vara efter nuvarande gräns {current.isoformat()}.")
     case.extended_until = until
     session.add(case)

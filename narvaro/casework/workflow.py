@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from narvaro.casework import cases, closing
 from narvaro.casework.inputs import CaseClose
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, school_year
 from narvaro.core.config import FOLLOW_UP_KIND, ChecklistItem, Config, Step, get_config
-from narvaro.core.errors import FieldError
+from narvaro.core.errors import CalendarGap, FieldError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Case, ChecklistMark, Meeting, StepChange
 from narvaro.core.validate import REASON_MAX
 
@@ -58,13 +58,21 @@ def _window_start(case: Case, step: Step, entered: dt.date | None) -> dt.date | 
     return entered
 
 
-def window_dates(step: Step, start: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
-    """(earliest, due) of a step's window counted from `start`: the one place where a deadline becomes a date."""
+def window_dates(step: Step, start: dt.date | None,
+                 cfg: Config | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """(earliest, due) of a step's window counted from `start`: the one place where a deadline becomes a date.
+    A window counted in school time skips holidays; a school year missing in the calendar raises CalendarGap."""
     if start is None:
         return None, None
     w = step.window
-    earliest = start + dt.timedelta(days=w.min_days) if w.min_days is not None else None
-    return earliest, (start + dt.timedelta(days=w.days) if w.days else None)
+    cal = (cfg or get_config()).calendar
+    earliest = school_year.add_days(cal, w.count, start, w.min_days) if w.min_days is not None else None
+    return earliest, (school_year.add_days(cal, w.count, start, w.days) if w.days else None)
+
+
+def window_note(step: Step) -> str:
+    """What the case page says beside a deadline counted in school time."""
+    return school_year.NO_HOLIDAY_NOTE if step.window.count == "school_time" and step.window.days else ""
 
 
 def first_meeting_step(cfg: Config) -> Step:
@@ -84,7 +92,10 @@ def follow_up_window(case: Case, today: dt.date | None = None,
     if here > there or case.cycle > 0:
         return None
     entered = case.step_started_on if here == there else (today or clock.today())
-    return window_dates(step, _window_start(case, step, entered))
+    try:
+        return window_dates(step, _window_start(case, step, entered), cfg)
+    except CalendarGap:
+        return None  # the case page shows the calendar warning on the step itself
 
 
 def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Config | None = None) -> list[Stage]:
@@ -119,7 +130,11 @@ def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Conf
             label = f"{step.name}, omgång {rnd}" if step.repeats and case.cycle > 1 else step.name
             stage = Stage(key=step.key, label=label, state="kommande", step=step, cycle=rnd)
             stage.start = _window_start(case, step, entered.get(key))
-            stage.earliest, stage.due = window_dates(step, stage.start)
+            try:
+                stage.earliest, stage.due = window_dates(step, stage.start, cfg)
+                stage.note = window_note(step) if stage.due else ""
+            except CalendarGap as gap:
+                stage.note = str(gap)
             stage.local_choice = step.window.local_choice and stage.due is not None
             stage.end = left.get(key)
             is_current = not closed and case.current_step == step.key and (not step.repeats or rnd == case.cycle)

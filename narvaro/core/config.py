@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
 from narvaro.core.errors import ConfigError
+from narvaro.core.school_year import Count, SchoolCalendar
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -36,6 +37,7 @@ class Window(_Strict):
     days: int | None = Field(default=None, ge=1)      # due at the latest this many days after the start
     min_days: int | None = Field(default=None, ge=0)  # at the earliest (Steg 2: "ca 3-5 veckor", 003:504)
     local_choice: bool = False
+    count: Count = "calendar"  # "school_time": holidays do not count (data/calendar.yaml)
 
     @model_validator(mode="after")
     def _order(self) -> "Window":
@@ -76,7 +78,9 @@ FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote
 
 class Rules(_Strict):
     step1_days: int = Field(ge=1)
+    step1_count: Count = "calendar"
     case_max_months: int = Field(ge=1)
+    case_max_count: Count = "calendar"
     caseload_guideline: int = Field(ge=1)
     queue_warning_days: int = Field(ge=1)
     small_number_threshold: int = Field(ge=1)
@@ -321,6 +325,7 @@ class Config(BaseModel):
     reference: Reference
     interventions: Interventions
     surveys: Surveys
+    calendar: SchoolCalendar
     data_dir: Path
 
 
@@ -329,6 +334,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "reference": Reference,
     "interventions": Interventions,
     "surveys": Surveys,
+    "calendar": SchoolCalendar,
 }
 
 

@@ -10,11 +10,11 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, inspect, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine, select
 
-from narvaro.core import settings, users
+from narvaro.core import files, settings, users
 from narvaro.core.models import AuditEntry, DataVersion
 
 ROOT = settings.ROOT
@@ -27,7 +27,6 @@ def database_url() -> str:
     url = settings.secret("database_url")
     if url:
         return normalise_url(url)
-    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_SQLITE}"
 
 
@@ -47,9 +46,24 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _private_sqlite_file(url: str) -> None:
+    """The database file owner-only before SQLite opens it (its -wal and -shm take the file's mode)."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    files.private_dir(path.parent)
+    files.make_private(path)
+    for extra in ("-wal", "-shm"):
+        side = path.with_name(path.name + extra)
+        if side.exists():
+            files.make_private(side)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         # Streamlit reruns on several threads; one engine is shared, so the connection may cross threads.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)

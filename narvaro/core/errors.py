@@ -86,3 +86,14 @@ class SettingsError(RuntimeError):
 
 class BackupError(Exception):
     """A backup or restore that cannot be done as asked (the message says why and what to do)."""
+
+
+class CalendarGap(LookupError):
+    """A deadline counted in school time ran into a day that data/calendar.yaml does not cover: the school year is
+    missing, so no date is given rather than a wrong one."""
+
+    def __init__(self, school_year: str, day):
+        super().__init__(f"Läsåret {school_year} saknas i data/calendar.yaml, så tidsgränsen kan inte räknas "
+                         f"(lov räknas inte). Lägg in läsårets terminer och lov.")
+        self.school_year = school_year
+        self.day = day

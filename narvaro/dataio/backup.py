@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from narvaro.core import clock
+from narvaro.core import clock, files
 from narvaro.core.errors import BackupError
 
 SQLITE_SUFFIX = ".sqlite3"
@@ -38,11 +38,12 @@ def _libpq_url(url: str) -> str:
 
 
 def _target(dest_dir: Path, suffix: str) -> Path:
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    files.private_dir(dest_dir)
     stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M%S")
     path, n = dest_dir / f"narvaro-{stamp}{suffix}", 2
     while path.exists():
         path, n = dest_dir / f"narvaro-{stamp}-{n}{suffix}", n + 1
+    files.make_private(path)  # owner-only before the first byte is written into it
     return path
 
 
@@ -146,7 +147,8 @@ def restore_sqlite(backup_file: Path, db_file: Path, force: bool = False) -> Non
     if not {"cases", "alembic_version"} <= tables:
         raise BackupError(f"{backup_file} är ingen säkerhetskopia av Närvaro (tabellerna saknas).")
     _refuse_to_overwrite(f"sqlite:///{db_file}", force)
-    db_file.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(db_file.parent)
+    files.make_private(db_file)
     src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     dst = sqlite3.connect(str(db_file), timeout=30)
     try:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from narvaro.casework import meetings
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, files
 from narvaro.core.config import get_config
 from narvaro.core.models import QUEUED, Assignment, Case, Meeting, School, ServiceNote, User
 from narvaro.dataio import sheets
@@ -132,15 +132,15 @@ def write_export(session: Session, out: Path, fmt: str | None = None, with_notes
     """Write the export to `out` (format from --format or the suffix); CSV notes/meetings go beside it."""
     out = Path(out)
     fmt = format_for(out, fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(out.parent)
     if fmt == "xlsx":
-        with out.open("wb") as fh:
+        with files.open_private(out, "wb") as fh:
             sheets.write_xlsx(fh, _sheets(session, with_notes))
         return [out]
     written = []
     for part in _sheets(session, with_notes):
         path = out if part.title == CASE_SHEET else out.with_name(f"{out.stem}-{_slug(part.title)}{out.suffix or '.csv'}")
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with files.open_private(path, "w", encoding="utf-8-sig", newline="") as fh:
             sheets.write_csv(fh, part.columns, part.rows)
         written.append(path)
     return written

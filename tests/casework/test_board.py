@@ -87,7 +87,7 @@ def test_columns_queue_order_and_card_fields(engine, frozen_clock):
     assert b.column("ko").cards[2].needs_completion and not b.column("ko").cards[0].needs_completion
 
 
-def test_each_warning_rule_on_both_sides_of_its_limit(engine, frozen_clock):
+def test_each_warning_rule_on_both_sides_of_its_limit(engine, frozen_clock, calendar_days):
     with db.session_scope(engine) as s:
         build(s)
         b = board.load_board(s, BoardFilters(), TODAY)
@@ -153,7 +153,7 @@ def test_add_months_clamps_to_month_end():
     assert clock.add_months(D(2025, 1, 15), -1) == D(2024, 12, 15)
 
 
-def test_board_and_case_page_agree_on_the_six_month_limit_at_month_ends(engine, frozen_clock):
+def test_board_and_case_page_agree_on_the_six_month_limit_at_month_ends(engine, frozen_clock, calendar_days):
     """Started 28 February: the limit shown on the case is 28 August, so both warn from 29 August."""
     with db.session_scope(engine) as s:
         case = make(s, "FEB", D(2025, 2, 1), status=ACTIVE, assigned_on=D(2025, 2, 28), current_step="steg3",

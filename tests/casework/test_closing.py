@@ -65,7 +65,7 @@ def test_rector_decides_to_close_at_a_follow_up_meeting(engine, frozen_clock):
             "Rektor avslutade, ej önskad effekt", 1, None)
 
 
-def test_six_month_limit_and_extension(engine, frozen_clock):
+def test_six_month_limit_and_extension(engine, frozen_clock, calendar_days):
     case_id = new_case(engine)
     with Session(engine) as s:
         assert closing.case_limit(cases.get_case(s, case_id)) == D(2026, 2, 20)  # from assigned_on

@@ -97,7 +97,7 @@ def test_case_walked_through_two_follow_ups_to_returned_to_school(app_env, froze
     click(at, k("move_save"))
     case = fresh(engine, cid)
     assert (case.status, case.current_step, case.rector_answer) == (ACTIVE, "steg1", "Båda")
-    assert "Steg 1 (från 2025-08-25 · senast 2025-09-08) – aktuellt steg" in text_of(at)
+    assert "Steg 1 (från 2025-08-25 · senast 2025-09-08 · lov räknas inte) – aktuellt steg" in text_of(at)
     # The first follow-up comes from Steg 2's one window (003:504), counted as if Steg 2 began today.
     assert "Går ärendet vidare i dag hålls det första uppföljningsmötet mellan 2025-09-15 och 2025-09-29." \
         in text_of(at)

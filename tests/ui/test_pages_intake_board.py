@@ -152,7 +152,7 @@ def _fixture(url):
     engine.dispose()
 
 
-def test_board_queue_order_warnings_and_filters_in_the_url(app_env, frozen_clock):
+def test_board_queue_order_warnings_and_filters_in_the_url(app_env, frozen_clock, calendar_days):
     _fixture(app_env)
     add_user(app_env, "tl", "teamledare")
     at = _board(app_env, "tl")
@@ -168,6 +168,7 @@ def test_board_queue_order_warnings_and_filters_in_the_url(app_env, frozen_clock
                  "Ärendet har pågått mer än 6 månader: **1**",
                  "Har väntat i kö mer än 30 dagar: **2**"):
         assert rule in at.warning[0].value
+    assert "räknas i skoltid" not in shown  # this test's process counts calendar days (fixture calendar_days)
     card = next(m.value for m in at.markdown if m.value.startswith("**F-LATE**"))
     assert "Nästa möte: 2025-09-14" in card and ":material/warning: Uppföljningen är försenad" in card
 

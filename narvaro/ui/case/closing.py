@@ -47,7 +47,8 @@ def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         return
     limit = closing.case_limit(case)
     extended = " (förlängt genom beslut)" if case.extended_until else ""
-    st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}")
+    note = closing.limit_note(case)
+    st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}" + (f" ({ui.md(note)})" if note else ""))
     if not can_work:
         return
     _close_form(session, case, user)
