@@ -41,9 +41,22 @@ WAIT_MS = 120_000  # a generous bound: a page that needs this long is a finding,
 
 # --- server-side reruns (AppTest) ------------------------------------------------------------------------
 
+def _server_session(url: str, username: str) -> str:
+    """A signed-in server-side session, as the login form and its second factor leave one (core.sessions)."""
+    from narvaro.core import sessions
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        token = sessions.start(s, username, "bench", second_factor_done=True)
+    engine.dispose()
+    return token
+
+
 def rerun_times(url: str, users: dict[str, BenchUser], case_number: str, repeats: int = 5) -> dict[str, dict]:
     """Median wall time of `repeats` AppTest runs per page (after one warm-up run), in milliseconds."""
     from streamlit.testing.v1 import AppTest
+
+    from narvaro.ui.state import SESSION_TOKEN_KEY
 
     os.environ["NARVARO_DATABASE_URL"] = url
     out = {}
@@ -53,6 +66,7 @@ def rerun_times(url: str, users: dict[str, BenchUser], case_number: str, repeats
         at.session_state["authentication_status"] = True
         at.session_state["username"] = users[role].username
         at.session_state["name"] = users[role].username
+        at.session_state[SESSION_TOKEN_KEY] = _server_session(url, users[role].username)
         at.run()
         if spec.key == "case":
             at.query_params["arende"] = case_number
