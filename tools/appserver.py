@@ -90,18 +90,21 @@ class AppServer:
     """`streamlit run <script>` on a free port of 127.0.0.1, with its output in a log file."""
 
     def __init__(self, database_url: str, log_path: Path, script: str = "app.py", cwd: Path = ROOT,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, args: list[str] | None = None, port: int | None = None):
         self.database_url = database_url
         self.log_path = Path(log_path)
         self.script = script
         self.cwd = Path(cwd)
         self.env = env or app_env(database_url)
-        self.port = free_port()
+        self.port = port or free_port()
+        self.args = list(args or [])  # more `streamlit run` options, e.g. --secrets.files or --server.baseUrlPath
+        base = self.args[self.args.index("--server.baseUrlPath") + 1] if "--server.baseUrlPath" in self.args else ""
+        self.base_path = "/" + base.strip("/") if base.strip("/") else ""
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     def start(self, timeout: float = 90) -> "AppServer":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,7 @@ class AppServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *self.args],
             cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout

@@ -25,6 +25,9 @@ class LoginSession(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=clock.now)
     last_seen_at: dt.datetime = Field(default_factory=clock.now)
     address: Optional[str] = Field(default=None, max_length=64)
+    # OIDC: a hash of the provider's sign-in (issuer, subject, issued-at, nonce), so that sign-in cannot open a new
+    # session once its session has ended (Streamlit's own identity cookie outlives our logout).
+    external_marker: Optional[str] = Field(default=None, index=True, max_length=64)
     revoked_at: Optional[dt.datetime] = None
     revoked_reason: Optional[str] = Field(default=None, max_length=60)
 

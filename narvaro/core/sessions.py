@@ -36,11 +36,12 @@ def _idle_limit() -> dt.timedelta:
 
 
 def start(session: Session, username: str, method: str, *, second_factor_done: bool,
-          address: str | None = None) -> str:
+          address: str | None = None, external_marker: str | None = None) -> str:
     """A new session; returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     session.add(LoginSession(token_hash=_hash(token), username=username, method=method,
-                             second_factor_done=second_factor_done, address=(address or None)))
+                             second_factor_done=second_factor_done, address=(address or None),
+                             external_marker=external_marker))
     audit.record(session, username, audit.SESSION_START,
                  detail=f"{method}{', väntar på andra faktorn' if not second_factor_done else ''}")
     return token

@@ -11,7 +11,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from narvaro.core import audit, sessions, settings, users
 from narvaro.core.permissions import CurrentUser
-from narvaro.ui import second_factor_form, state
+from narvaro.ui import oidc, second_factor_form, state
 from narvaro.ui.session_cookie import TOKEN_KEY, client_address, install
 
 FIELDS = {"Form name": "Logga in i Närvaro", "Username": "Användarnamn", "Password": "Lösenord",
@@ -76,6 +76,8 @@ def _logout(authenticator: stauth.Authenticate, reason: str, everywhere: bool = 
     # The browser deletes the cookie when the delete component is drawn. A logout followed by st.rerun() would
     # never draw it, so it is drawn on the next run that shows the login form.
     st.session_state[_DELETE_COOKIE] = True
+    if oidc.configured():
+        oidc.logout_provider()
 
 
 def _session_still_live(authenticator: stauth.Authenticate) -> str:
@@ -95,8 +97,19 @@ def _session_still_live(authenticator: stauth.Authenticate) -> str:
 
 
 def _login_form(authenticator: stauth.Authenticate) -> None:
+    """The municipality's sign-in (when configured) and the local password form (unless switched off)."""
+    if oidc.configured():
+        if oidc.take_over(authenticator.cookie_controller.cookie_model):
+            return
+        st.title("Logga in i Närvaro")
+        oidc.sign_in_button()
     try:
-        authenticator.login(location="main", fields=FIELDS, key="narvaro_login")
+        if settings.local_login_enabled():
+            if oidc.configured():
+                st.caption("Eller med ett lokalt konto:")
+            authenticator.login(location="main", fields=FIELDS, key="narvaro_login")
+        else:
+            authenticator.login(location="unrendered", key="narvaro_login")  # only the session cookie
     except LoginError:
         st.session_state["authentication_status"] = None
 

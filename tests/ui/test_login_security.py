@@ -131,3 +131,28 @@ def test_admin_ends_a_users_sessions_and_resets_the_second_factor(app_env):
         details = [e.detail for e in s.exec(select(AuditEntry).where(AuditEntry.username == "chefen")).all()]
     assert "återställde andra faktorn för kim" in details and "kim: avslutad av administratör" in details
     engine.dispose()
+
+
+def _oidc_secrets(tmp_path, local_login: bool) -> str:
+    path = tmp_path / "secrets.toml"
+    path.write_text(("" if local_login else "local_login = false\n") + "[auth]\n"
+                    'redirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "' + "c" * 40 + '"\n'
+                    'client_id = "narvaro"\nclient_secret = "hemligt"\n'
+                    'server_metadata_url = "http://127.0.0.1:1/.well-known/openid-configuration"\n')
+    return str(path)
+
+
+def test_with_a_provider_the_admin_can_switch_local_passwords_off(app_env, tmp_path, monkeypatch):
+    from narvaro.core import settings
+
+    add_user(app_env, "anna", "lasare")
+    assert settings.local_login_enabled() and not settings.oidc_configured()
+    monkeypatch.setenv("NARVARO_SECRETS_FILE", _oidc_secrets(tmp_path, local_login=True))
+    at = make_app().run()
+    assert [b.label for b in at.button][0] == "Logga in med kommunens konto"
+    assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]  # local accounts still on
+    (tmp_path / "off").mkdir()
+    monkeypatch.setenv("NARVARO_SECRETS_FILE", _oidc_secrets(tmp_path / "off", local_login=False))
+    assert settings.oidc_configured() and not settings.local_login_enabled()
+    at = make_app().run()
+    assert not at.text_input and [b.label for b in at.button] == ["Logga in med kommunens konto"]

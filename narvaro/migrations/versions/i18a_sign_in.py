@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('external_marker', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('revoked_reason', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.PrimaryKeyConstraint('id'),
@@ -33,6 +34,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_sessions_username'), ['username'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_sessions_external_marker'), ['external_marker'], unique=False)
 
     op.create_table('login_throttle',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -72,5 +74,6 @@ def downgrade() -> None:
     op.drop_table('login_throttle')
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_username'))
+        batch_op.drop_index(batch_op.f('ix_login_sessions_external_marker'))
 
     op.drop_table('login_sessions')
