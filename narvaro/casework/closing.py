@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from narvaro.casework import cases
+from narvaro.casework import bookings, cases
 from narvaro.casework.inputs import CaseClose
 from narvaro.core import audit, clock, school_year
 from narvaro.core.config import FOLLOW_UP_KIND, get_config
@@ -85,6 +85,7 @@ def apply_close(case: Case, close: CaseClose) -> Case:
 
 
 def record_close(session: Session, case: Case, close: CaseClose, *, by: str) -> Case:
+    bookings.cancel_all(session, case.id)  # a downloaded .ics of a booked meeting then says it is cancelled
     """Close a case the caller has claimed: the closing fields, the timeline event and the audit entry."""
     apply_close(case, close)
     session.add(case)

@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from narvaro.casework import cases, closing, consent, tasks, workflow
+from narvaro.casework import bookings, cases, closing, consent, tasks, workflow
 from narvaro.casework.inputs import FollowUpCreate, MeetingCreate
 from narvaro.core import audit, clock
 from narvaro.core.config import EHT_KIND, FOLLOW_UP_KIND, Config, FollowUpOutcome, get_config
@@ -155,6 +155,9 @@ def record_follow_up(session: Session, case_id: int, expected_version: int, meet
     session.add(row)
     case.cycle += 1
     case.next_meeting_on = next_meeting_on
+    bookings.mark_held(session, case_id)
+    if next_meeting_on is not None:
+        bookings.book(session, case, on=next_meeting_on, by=by)
     workflow.enter_step(session, case, cfg.process.step(outcome.to), on=held_on, by=by, reason=reason)
     if outcome.closes:
         cases.add_event(session, case_id, "rektor", "Rektor beslutade att avsluta ärendet: insatserna har inte gett "
@@ -199,6 +202,7 @@ def record_meeting(session: Session, case_id: int, expected_version: int, meetin
     if next_meeting_on is not None:
         case.next_meeting_on = next_meeting_on
         session.add(case)
+        bookings.move_day(session, case, on=next_meeting_on, by=by)
     for task_text, owner, due_on in checked:
         session.add(Task(case_id=case_id, meeting_id=row.id, text=task_text, owner=owner, due_on=due_on,
                          created_by=by, created_at=clock.now()))
@@ -206,8 +210,10 @@ def record_meeting(session: Session, case_id: int, expected_version: int, meetin
     return row
 
 
-def book_follow_up(session: Session, case_id: int, expected_version: int, *, on: dt.date | None, by: str) -> Case:
-    """Book (or move) the next follow-up meeting without recording another meeting."""
+def book_follow_up(session: Session, case_id: int, expected_version: int, *, on: dt.date | None, by: str,
+                   at: dt.time | None = None, place: str | None = None, minutes: int = 60) -> Case:
+    """Book (or move) the next follow-up meeting without recording another meeting; with a time and place it can be
+    downloaded as an .ics file, and a move keeps that file's UID (narvaro.casework.bookings)."""
     if on is None:
         raise FieldError("book_on", "Ange datum för uppföljningsmötet.")
     if on < clock.today():
@@ -215,6 +221,9 @@ def book_follow_up(session: Session, case_id: int, expected_version: int, *, on:
     case = cases.claim(session, case_id, expected_version, by)
     case.next_meeting_on = on
     session.add(case)
-    cases.add_event(session, case_id, "möte", f"Uppföljningsmöte bokat till {on.isoformat()}.", by)
+    row = bookings.book(session, case, on=on, at=at, place=place, minutes=minutes, by=by)
+    when = on.isoformat() + (f" kl. {at.strftime('%H:%M')}" if at else "")
+    cases.add_event(session, case_id, "möte", f"Uppföljningsmöte bokat till {when}"
+                    + (f", {row.place}" if row.place else "") + ".", by)
     audit.record(session, by, audit.CHANGE, case_id, f"uppföljningsmöte bokat {on}")
     return case

@@ -378,3 +378,4 @@ class DataVersion(SQLModel, table=True):
 
 
 from narvaro.core.auth_models import LoginSession, LoginThrottle, RecoveryCode  # noqa: E402,F401  (same metadata)
+from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

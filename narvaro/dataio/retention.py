@@ -39,6 +39,7 @@ from narvaro.core.models import (
     SurveyResponse,
     Task,
 )
+from narvaro.core.models_booking import MeetingBooking
 
 PREFIX = "GALLRAD-"
 REMOVED = "[gallrad]"
@@ -105,6 +106,7 @@ def _anonymise(session: Session, ids: list[int], today: dt.date, by: str | None,
         participants=None, situation=None, further_interventions=None, decisions=None,
         division_of_responsibility=None))
     session.execute(update(Task).where(col(Task.case_id).in_(ids)).values(text=REMOVED, owner=REMOVED))
+    session.execute(update(MeetingBooking).where(col(MeetingBooking.case_id).in_(ids)).values(place=None))
     session.execute(update(CaseActor).where(col(CaseActor.case_id).in_(ids)).values(
         organisation=None, contact_person=None))
     session.execute(update(CaseIntervention).where(col(CaseIntervention.case_id).in_(ids)).values(

@@ -18,6 +18,7 @@ from narvaro.core.models import (
     SurveyResponse,
     Task,
 )
+from narvaro.core.models_booking import MeetingBooking
 from narvaro.dataio import retention
 from narvaro.reporting import indicators
 from narvaro.reporting.indicators import Period
@@ -41,6 +42,8 @@ def _fill(engine):
         s.add(meeting)
         s.flush()
         s.add(Task(case_id=a.id, meeting_id=meeting.id, text="Ring mamma", owner="Kim", created_by="k"))
+        s.add(MeetingBooking(case_id=a.id, kind="Uppföljningsmöte", on_date=dt.date(2023, 12, 20), place="Hemma",
+                             uid="purge-test@narvaro", state="avbokat", created_by="k"))
         s.add(CaseActor(case_id=a.id, actor_type="BUP", organisation="BUP Norr", contact_person="Dr X", created_by="k"))
         ci = CaseIntervention(case_id=a.id, name="Hembesök", kind="operativa", performed_by="Kim",
                               plan="Varje måndag", created_by="k")
@@ -82,6 +85,7 @@ def test_purge_anonymises_due_cases_and_keeps_the_indicators(engine, frozen_cloc
         m = s.exec(select(Meeting).where(Meeting.case_id == a.id)).one()
         assert (m.participants, m.situation, m.decisions, m.attendance_percent) == (None, None, None, 70)
         assert s.exec(select(Task.text).where(Task.case_id == a.id)).one() == retention.REMOVED
+        assert s.exec(select(MeetingBooking.place).where(MeetingBooking.case_id == a.id)).one() is None
         actor = s.exec(select(CaseActor).where(CaseActor.case_id == a.id)).one()
         assert (actor.actor_type, actor.organisation, actor.contact_person) == ("BUP", None, None)
         ci = s.exec(select(CaseIntervention).where(CaseIntervention.case_id == a.id)).one()

@@ -9,6 +9,7 @@ from narvaro.casework.inputs import FollowUpCreate, MeetingCreate, TaskCreate
 from narvaro.casework.meetings import FOLLOW_UP
 from narvaro.core import clock
 from narvaro.core.models import Case
+from narvaro.ui.case import calendar_files as case_calendar_files
 from narvaro.ui.case.common import errors, k, quiet, save, show, show_form_error, value
 
 TASK_ROWS = 2
@@ -58,9 +59,11 @@ def _add_task(case_id: int, username: str) -> None:
 
 
 def _book(case_id: int, username: str) -> None:
-    on = value(case_id, "book_on")
-    save(case_id, "book", lambda s, v: meetings.book_follow_up(s, case_id, v, on=on, by=username),
-         f"Uppföljningsmöte bokat till {ui.fmt_date(on)}.", clear=("book_on",))
+    on, at, place = value(case_id, "book_on"), value(case_id, "book_at"), value(case_id, "book_place")
+    minutes = int(value(case_id, "book_minutes") or 60)
+    save(case_id, "book", lambda s, v: meetings.book_follow_up(s, case_id, v, on=on, at=at, place=place,
+                                                               minutes=minutes, by=username),
+         f"Uppföljningsmöte bokat till {ui.fmt_date(on)}.", clear=("book_on", "book_at", "book_place"))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -89,6 +92,8 @@ def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
             names = ", ".join(s.name for s in cfg.process.steps if s.ends_with_meeting)
             st.info(f"Uppföljningsmöten registreras i {names}.", icon=":material/info:")
         _book_form(case, user)
+    case_calendar_files.render(session, case, user)
+    if can_work:
         st.subheader("Annat möte")
         _meeting_form(case, user)
     _agenda(session, case)
@@ -149,6 +154,12 @@ def _book_form(case: Case, user: ui.CurrentUser) -> None:
         with st.form(k(case.id, "book_form"), border=False):
             st.date_input("Datum för uppföljningsmöte", value=None, key=k(case.id, "book_on"), format="YYYY-MM-DD")
             show(errs, "book_on")
+            c = st.columns(2)
+            c[0].time_input("Klockan (för kalenderfilen)", value=None, key=k(case.id, "book_at"), step=900)
+            c[1].number_input("Minuter", min_value=15, max_value=480, value=60, step=15, key=k(case.id, "book_minutes"))
+            show(errs, "book_minutes")
+            st.text_input("Plats (ingen elevs namn)", key=k(case.id, "book_place"), max_chars=200)
+            show(errs, "book_place")
             show_form_error(errs)
             st.form_submit_button("Boka", key=k(case.id, "book_save"), on_click=_book, args=(case.id, user.username))
 
