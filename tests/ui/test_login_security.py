@@ -43,7 +43,7 @@ def test_unknown_user_wrong_password_and_locked_account_get_the_same_message(app
     engine.dispose()
 
 
-def test_repeated_failures_meet_a_delay_not_a_lock(app_env):
+def test_repeated_failures_meet_a_delay_not_a_lock(app_env, frozen_clock):
     add_user(app_env, "anna", "lasare")
     at = make_app().run()
     for _ in range(3):
@@ -72,7 +72,8 @@ def test_second_factor_enrolment_and_login_with_real_totp_codes(app_env):
     at.text_input(key="narvaro_2fa_enrol_code").input("123456" if pyotp.TOTP(secret).now() != "123456" else "654321")
     next(b for b in at.button if b.label == "Koppla appen").click().run()
     assert "Koden stämmer inte" in _error(at)
-    at.text_input(key="narvaro_2fa_enrol_code").input(pyotp.TOTP(secret).now())
+    used = pyotp.TOTP(secret).now()
+    at.text_input(key="narvaro_2fa_enrol_code").input(used)
     next(b for b in at.button if b.label == "Koppla appen").click().run()
     recovery = at.code[0].value.split("\n")
     assert len(recovery) == 8
@@ -83,7 +84,7 @@ def test_second_factor_enrolment_and_login_with_real_totp_codes(app_env):
     # Another browser: password, then a code from the app; the code just used cannot be used again.
     other = _login(make_app().run(), "kim", TEST_PASSWORD)
     assert [t.label for t in other.text_input] == ["Engångskod"]
-    other.text_input(key="narvaro_2fa_code").input(pyotp.TOTP(secret).now())
+    other.text_input(key="narvaro_2fa_code").input(used)
     next(b for b in other.button if b.label == "Verifiera").click().run()
     assert "Koden stämmer inte" in _error(other)
     other.text_input(key="narvaro_2fa_code").input(recovery[0])
