@@ -12,7 +12,6 @@ from narvaro.ui.case import meetings as case_meetings
 from narvaro.ui.case import people as case_people
 from narvaro.ui.case import pupil_school
 from narvaro.ui.case import steps as case_steps
-from narvaro.ui.case import surveys as surveys_panel
 
 user = ui.guard("case")
 ss = st.session_state
@@ -48,9 +47,7 @@ st.markdown(
     + f" · **Sexmånadersgräns:** {ui.fmt_date(closing.case_limit(case))}"
     + (f" ({ui.md(closing.limit_note(case))})" if closing.limit_note(case) else "")
 )
-flash = ss.pop(case_common.FLASH, None)
-if flash:
-    st.success(flash, icon=":material/check_circle:")
+case_common.take_flash()
 if case.status == CLOSED:
     st.info("Ärendet är avslutat och kan bara läsas.", icon=":material/lock:")
 elif case.status == QUEUED:
@@ -59,25 +56,22 @@ elif closing.is_past_limit(case):
     st.warning("Ärendet har passerat sexmånadersgränsen. Förläng genom beslut eller avsluta (fliken Avslut).",
                icon=":material/warning:")
 
-tabs = st.tabs(["Arbetsgång", "Möten", "Insatser", "Samtycke och aktörer", "Anteckningar", "Avslut", "Tidslinje",
-               "Elev och skola"])
-with ui.session() as s:
-    with tabs[0]:
-        case_steps.render(s, case, user, can_work)
-    with tabs[1]:
-        case_meetings.render(s, case, user, can_work)
-    with tabs[3]:
-        case_people.render_consent(s, case, user, can_work)
-    with tabs[4]:
-        case_people.render_notes(s, case, user, can_work)
-    with tabs[5]:
-        case_closing.render(s, case, user, can_work)
-    with tabs[6]:
-        case_closing.render_timeline(s, case)
-    with tabs[7]:
-        pupil_school.render(s, case, user, can_work)
-with tabs[2]:
-    interventions_panel.render(case, user, read_only=not can_work)
-with tabs[5]:
-    if access.may_enter_surveys:
-        surveys_panel.render(case, user, read_only=False)
+# Only the open tab is computed and drawn (each panel reads in its own short session, then draws with none open);
+# the tab stays open across saves and reruns and is in the URL (?flik=moten), so a reload or a link opens it.
+case_common.tab_from_url(case.id)
+tabs = st.tabs(list(case_common.TABS.values()), key=case_common.tab_key(case.id),
+               on_change=case_common.tab_changed, args=(case.id,))
+panels = {
+    "arbetsgang": lambda: case_steps.render(case, user, can_work),
+    "moten": lambda: case_meetings.render(case, user, can_work),
+    "insatser": lambda: interventions_panel.render(case, user, read_only=not can_work),
+    "samtycke": lambda: case_people.render_consent(case, user, can_work),
+    "anteckningar": lambda: case_people.render_notes(case, user, can_work),
+    "avslut": lambda: case_closing.render(case, user, can_work, surveys=access.may_enter_surveys),
+    "tidslinje": lambda: case_closing.render_timeline(case),
+    "elev": lambda: pupil_school.render(case, user, can_work),
+}
+for tab, draw in zip(tabs, panels.values()):
+    if tab.open:
+        with tab:
+            draw()

@@ -9,6 +9,7 @@ from narvaro.core.errors import FieldError, NotAllowed, NotFound
 from narvaro.core.permissions import PROMOTER_ROLES
 from narvaro.core.text import cell_text
 from narvaro.reporting import intervention_usage, suppression
+from narvaro.ui.case import common as case_common
 from narvaro.ui.case import interventions as interventions_panel
 
 user = ui.guard("interventions")
@@ -97,5 +98,6 @@ if number:
     except (NotFound, NotAllowed) as exc:
         st.error(ui.md(exc), icon=":material/lock:" if isinstance(exc, NotAllowed) else ":material/error:")
     else:
+        case_common.take_flash()
         interventions_panel.render(access.case, user, read_only=not access.can_work)
     st.session_state["ins_opened"] = number

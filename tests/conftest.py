@@ -165,7 +165,8 @@ def text_of(at) -> str:
     """All text an AppTest run shows (markdown, titles, alerts, captions), for assertions on content. Markdown
     escapes (narvaro.ui.safe.md) are taken away, as the browser does when it renders them."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success", "text"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success", "text",
+                 "toast"):
         parts += [str(getattr(el, "value", "")) for el in getattr(at, kind)]
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~:$&])", r"\1", "\n".join(parts))
 
@@ -213,6 +214,21 @@ def rerun_app(at):
         if not key.startswith("$$"):  # widget ids belong to the old run
             fresh.session_state[key] = value
     return fresh.run()
+
+
+def widget(at, kind: str, base: str):
+    """The widget keyed `base` in its current generation: a form's fields get fresh keys after each successful save
+    (base, base_g1, base_g2, ...), so nothing typed for one record is carried into the next."""
+    found = [e for e in getattr(at, kind) if e.key == base or re.fullmatch(re.escape(base) + r"_g\d+", e.key or "")]
+    if not found:
+        raise KeyError(base)
+    return max(found, key=lambda e: 0 if e.key == base else int(e.key.rsplit("_g", 1)[1]))
+
+
+def open_tab(at, slug: str):
+    """Open a tab of the case page as a link would (?flik=<slug>): only the open tab is drawn."""
+    at.query_params["flik"] = slug
+    return at.run()
 
 
 @pytest.fixture

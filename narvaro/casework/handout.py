@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from narvaro.casework import cases
+from narvaro.casework import cases, proofs
 from narvaro.casework.caseload import Load
 from narvaro.core import audit, clock
 from narvaro.core.config import get_config
@@ -66,4 +66,7 @@ def assign(session: Session, case_id: int, expected_version: int, *, user_ids: l
     audit.record(session, by, audit.ASSIGN, case.id, f"fördelade {case.number} till {names}")
     cases.add_event(session, case.id, "tilldelat", f"Ärendet fördelades till {names}.", by, day)
     session.flush()
+    proofs.prove(session, case, "handout", "fördelningen", day, by)
+    if case.investigated_on is not None:
+        proofs.prove(session, case, "investigation", "frånvaroutredningen vid inkomst", case.investigated_on, by)
     return case

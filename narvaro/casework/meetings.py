@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from narvaro.casework import bookings, cases, closing, consent, tasks, workflow
+from narvaro.casework import bookings, cases, closing, consent, proofs, tasks, workflow
 from narvaro.casework.inputs import FollowUpCreate, MeetingCreate
 from narvaro.core import audit, clock
 from narvaro.core.config import EHT_KIND, FOLLOW_UP_KIND, Config, FollowUpOutcome, get_config
@@ -207,6 +207,10 @@ def record_meeting(session: Session, case_id: int, expected_version: int, meetin
         session.add(Task(case_id=case_id, meeting_id=row.id, text=task_text, owner=owner, due_on=due_on,
                          created_by=by, created_at=clock.now()))
     audit.record(session, by, audit.CHANGE, case_id, f"{kind} {held_on}")
+    if kind == EHT and division:
+        proofs.prove(session, case, "eht_meeting", "EHT-möte med ansvarsfördelning", held_on, by)
+    if next_meeting_on is not None:
+        proofs.prove(session, case, "follow_up_booked", f"{kind} som bokade uppföljningsmötet", held_on, by)
     return row
 
 
@@ -226,4 +230,5 @@ def book_follow_up(session: Session, case_id: int, expected_version: int, *, on:
     cases.add_event(session, case_id, "möte", f"Uppföljningsmöte bokat till {when}"
                     + (f", {row.place}" if row.place else "") + ".", by)
     audit.record(session, by, audit.CHANGE, case_id, f"uppföljningsmöte bokat {on}")
+    proofs.prove(session, case, "follow_up_booked", "bokat uppföljningsmöte", clock.today(), by)
     return case

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from narvaro.casework import cases, closing
+from narvaro.casework import cases, closing, proofs
 from narvaro.casework.inputs import CaseClose
 from narvaro.core import audit, clock, school_year
 from narvaro.core.config import FOLLOW_UP_KIND, ChecklistItem, Config, Step, get_config
 from narvaro.core.errors import CalendarGap, FieldError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Case, ChecklistMark, Meeting, StepChange
+from narvaro.core.text import count as count_of
 from narvaro.core.validate import REASON_MAX
 
 NO_SUPPORT = "Nej"  # the rector's answer when no support is wanted
@@ -23,9 +24,7 @@ NO_SUPPORT = "Nej"  # the rector's answer when no support is wanted
 
 # --- steps and their windows ---------------------------------------------------------------------
 
-def mark_cycle(case: Case, step: Step) -> int:
-    """Checklist marks of a repeating step are kept per round; other steps have one round."""
-    return case.cycle if step.repeats else 0
+mark_cycle = proofs.mark_cycle
 
 
 def step_entries(session: Session, case_id: int) -> list[StepChange]:
@@ -251,8 +250,12 @@ def mark_item(session: Session, case_id: int, expected_version: int, *, step_key
 
 
 def unmark_item(session: Session, case_id: int, expected_version: int, *, step_key: str, item_key: str,
-                by: str) -> None:
-    """Take back a mark set by mistake; the audit log keeps that it was there."""
+                by: str, reason: str | None = None) -> None:
+    """Take back a mark set by mistake; the audit log keeps that it was there. A mark ticked by an action (the
+    hand-out, the rector's answer, ...) is taken back only with a reason, which the timeline keeps."""
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > REASON_MAX:
+        raise FieldError("unmark_reason", f"Skälet får vara högst {REASON_MAX} tecken.")
     case = cases.claim(session, case_id, expected_version, by)
     step, item = _current_step_item(case, step_key, item_key)
     mark = session.exec(select(ChecklistMark).where(
@@ -260,8 +263,14 @@ def unmark_item(session: Session, case_id: int, expected_version: int, *, step_k
         ChecklistMark.cycle == mark_cycle(case, step), ChecklistMark.item_key == item_key)).first()
     if mark is None:
         raise FieldError("item", "Punkten är inte markerad.")
+    if mark.proof and not reason:
+        raise FieldError("unmark_reason", f"Punkten bockades av {mark.proof}. Skriv varför markeringen tas bort.")
     session.delete(mark)
-    audit.record(session, by, audit.CHANGE, case_id, f"{step.name}: {item.key} markering borttagen")
+    audit.record(session, by, audit.CHANGE, case_id, f"{step.name}: {item.key} markering borttagen"
+                 + (f" ({reason})" if reason else ""))
+    if mark.proof:
+        cases.add_event(session, case_id, "arbetsgång", f"{step.name}: markeringen ”{item.text[:60]}” togs bort: "
+                        f"{reason}", by)
 
 
 # --- Start: the rector's answer ------------------------------------------------------------------
@@ -297,6 +306,9 @@ def record_start(session: Session, case_id: int, expected_version: int, *, conta
         cases.add_event(session, case_id, "rektor", text, by, today)
     session.add(case)
     audit.record(session, by, audit.CHANGE, case_id, f"start: kontakt {contacted_on}, besked {answer or '–'}")
+    proofs.prove(session, case, "rector_contact", "kontakt med rektor", contacted_on, by)
+    if answer is not None:
+        proofs.prove(session, case, "rector_answer", f"rektors besked ({answer})", today, by)
     if answer == NO_SUPPORT:
         reason = get_config().reference.rector_declined_reason
         if reason is None:
@@ -340,7 +352,7 @@ def check_open_items(session: Session, case: Case, reason: str | None) -> str | 
     left = open_items(session, case)
     if left and not reason:
         raise FieldError("open_items_reason",
-                         f"{len(left)} punkt(er) i steget är inte klara: {_open_items_text(left)}. "
+                         f"{count_of(len(left), 'punkt', 'punkter')} i steget är inte klara: {_open_items_text(left)}. "
                          "Bocka av dem eller skriv varför ärendet går vidare ändå.")
     return reason if left else None
 

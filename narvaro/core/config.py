@@ -25,10 +25,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Actions in the app that prove a checklist item done (issue 15): the item is ticked by the action, no double entry.
+PROOFS = ("handout", "investigation", "rector_contact", "rector_answer", "eht_meeting", "follow_up_booked")
+
+
 class ChecklistItem(_Strict):
     key: str
     text: str
     administration: bool = False
+    proven_by: Literal[PROOFS] | None = None  # type: ignore[valid-type]
 
 
 class Window(_Strict):

@@ -150,6 +150,7 @@ class ChecklistMark(SQLModel, table=True):
     reason: Optional[str] = Field(default=None, max_length=500)
     marked_by: str = Field(max_length=64)
     marked_at: dt.datetime = Field(default_factory=clock.now)
+    proof: Optional[str] = Field(default=None, max_length=200)  # the action that ticked it, e.g. "EHT-möte 2025-09-01"
 
 
 class StepChange(SQLModel, table=True):

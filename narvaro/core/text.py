@@ -52,3 +52,8 @@ def cell_text(v: Any) -> str:
     if isinstance(v, numbers.Real):
         return fmt_number(float(v), 2)
     return str(v)
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """"1 punkt", "3 punkter": a number with the noun in the right form."""
+    return f"{n} {singular if n == 1 else plural}"

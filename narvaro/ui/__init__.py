@@ -4,7 +4,7 @@ Rules and queries do not belong here; this package only connects Streamlit to na
 below are what pages use; each lives in a small module of its own.
 """
 from narvaro.core.permissions import ROLE_LABELS, CurrentUser
-from narvaro.core.text import fmt_date, fmt_number, fmt_percent
+from narvaro.core.text import count, fmt_date, fmt_number, fmt_percent
 from narvaro.ui.cache import ReportKey, figure, report, report_key
 from narvaro.ui.safe import md
 from narvaro.ui.state import (
@@ -21,7 +21,7 @@ from narvaro.ui.state import (
 from narvaro.ui.widgets import case_link, show_field_errors
 
 __all__ = [
-    "CurrentUser", "DEMO_PASSWORDS_KEY", "FLASH_KEY", "ROLE_LABELS", "ReportKey", "USER_KEY", "case_link", "config",
+    "CurrentUser", "count", "DEMO_PASSWORDS_KEY", "FLASH_KEY", "ROLE_LABELS", "ReportKey", "USER_KEY", "case_link", "config",
     "current_user", "engine", "figure", "fmt_date", "fmt_number", "fmt_percent", "guard", "is_demo", "md", "report",
     "report_key", "session", "show_field_errors",
 ]

@@ -89,26 +89,27 @@ def test_step_windows_and_deadlines_on_fixed_dates(engine, frozen_clock):
 
 
 def test_items_ticked_with_who_and_when_and_not_applicable_needs_reason(engine, frozen_clock):
-    case_id = new_case(engine)
+    case_id = new_case(engine)  # the hand-out ticks "delat ut" (tests/casework/test_proofs.py)
     run(engine, workflow.mark_item, case_id, step_key="start", item_key="utredning_inkommen", by="anna")
     with pytest.raises(FieldError) as err:
-        run(engine, workflow.mark_item, case_id, step_key="start", item_key="delat_ut", by="anna", not_applicable=True)
+        run(engine, workflow.mark_item, case_id, step_key="start", item_key="kontakt_rektor", by="anna",
+            not_applicable=True)
     assert err.value.field == "reason"
-    run(engine, workflow.mark_item, case_id, step_key="start", item_key="delat_ut", by="anna",
+    run(engine, workflow.mark_item, case_id, step_key="start", item_key="kontakt_rektor", by="anna",
         not_applicable=True, reason="Rektor sökte direkt")
     with pytest.raises(FieldError, match="redan markerad"):
-        run(engine, workflow.mark_item, case_id, step_key="start", item_key="delat_ut", by="anna")
+        run(engine, workflow.mark_item, case_id, step_key="start", item_key="kontakt_rektor", by="anna")
     with pytest.raises(FieldError, match="aktuella steget"):
         run(engine, workflow.mark_item, case_id, step_key="steg1", item_key="eht_mote", by="anna")
     with Session(engine) as s:
         items = {i.item.key: i for i in workflow.checklist(s, cases.get_case(s, case_id))}
     first = items["utredning_inkommen"].mark
-    assert (first.marked_by, clock.local(first.marked_at)) == ("anna", clock.now())
-    assert items["delat_ut"].mark.not_applicable and items["delat_ut"].mark.reason == "Rektor sökte direkt"
-    assert not items["kontakt_rektor"].done
+    assert (first.marked_by, clock.local(first.marked_at), first.proof) == ("anna", clock.now(), None)
+    assert items["kontakt_rektor"].mark.not_applicable and items["kontakt_rektor"].mark.reason == "Rektor sökte direkt"
+    assert not items["rektor_besked"].done
     run(engine, workflow.unmark_item, case_id, step_key="start", item_key="utredning_inkommen", by="anna")
     with Session(engine) as s:
-        assert len(s.exec(select(ChecklistMark)).all()) == 1
+        assert len(s.exec(select(ChecklistMark)).all()) == 2  # "delat ut" (hand-out) and "kontakt" (ej aktuell)
 
 
 def test_start_needs_a_yes_before_moving_on_and_open_items_need_a_reason(engine, frozen_clock):
@@ -121,7 +122,8 @@ def test_start_needs_a_yes_before_moving_on_and_open_items_need_a_reason(engine,
     run(engine, workflow.record_start, case_id, contacted_on=D(2025, 9, 1), answer="Operativt", by="anna")
     with pytest.raises(FieldError) as err:
         run(engine, workflow.move_on, case_id, by="anna")
-    assert err.value.field == "open_items_reason" and "4 punkt(er)" in str(err.value)
+    # The hand-out, the contact and the answer ticked their items; the investigation's date was not given.
+    assert err.value.field == "open_items_reason" and "1 punkt i steget" in str(err.value)
     with Session(engine) as s:
         assert cases.get_case(s, case_id).status == ASSIGNED  # nothing saved
     run(engine, workflow.move_on, case_id, by="anna", open_items_reason="  Bockas av i efterhand ")
@@ -152,7 +154,7 @@ def test_rector_saying_no_closes_the_case_with_the_reason_from_data(engine, froz
 def test_stale_version_is_refused(engine, frozen_clock):
     case_id = new_case(engine)
     seen = version(engine, case_id)
-    run(engine, workflow.mark_item, case_id, step_key="start", item_key="delat_ut", by="bertil")
+    run(engine, workflow.mark_item, case_id, step_key="start", item_key="utredning_inkommen", by="bertil")
     with pytest.raises(StaleCaseError), db.session_scope(engine) as s:
         workflow.record_start(s, case_id, seen, contacted_on=D(2025, 9, 1), answer="Båda", by="anna")
     with Session(engine) as s:

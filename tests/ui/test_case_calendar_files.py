@@ -18,7 +18,7 @@ def test_book_with_time_and_place_and_download_the_ics(app_env, frozen_clock):
     with Session(engine) as s:
         number = cases.get_case(s, case_id).number
     k = lambda name: f"ar_{case_id}_{name}"  # noqa: E731
-    at = open_page(app_env, "anna", number)
+    at = open_page(app_env, "anna", number, flik="moten")  # only the open tab is drawn
     assert not at.exception
     at.date_input(key=k("book_on")).set_value(D(2025, 9, 30))
     at.time_input(key=k("book_at")).set_value(dt.time(13, 30))

@@ -16,7 +16,7 @@ from narvaro.core.models import (
     User,
 )
 from tests.casework.test_interventions import build_usage_fixture
-from tests.conftest import add_user, page_as, text_of
+from tests.conftest import add_user, page_as, text_of, widget
 
 D = dt.date
 
@@ -97,12 +97,14 @@ def test_picker_page_usage_suppression_search_and_promotion(app_env, frozen_cloc
 def _panels(case_id: int, username: str) -> None:
     from narvaro import ui
     from narvaro.casework import cases
+    from narvaro.ui.case import common as case_common
     from narvaro.ui.case import interventions as interventions_panel
     from narvaro.ui.case import surveys as surveys_panel
 
     with ui.session() as s:
         case = cases.get_case(s, case_id)
     user = ui.CurrentUser(id=1, username=username, name=username.title(), role="koordinator")
+    case_common.take_flash()
     interventions_panel.render(case, user, read_only=False)
     surveys_panel.render(case, user, read_only=False)
 
@@ -130,33 +132,33 @@ def test_interventions_panel_pick_block_stale_status_and_effect(app_env, frozen_
     assert not at.exception and "Inga insatser på ärendet ännu." in text_of(at)
 
     # Operative, found by searching.
-    at.radio(key=k("kind")).set_value("operativa").run()
-    at.text_input(key=k("search")).set_value("sms").run()
-    assert at.selectbox(key=k("pick")).value == "sms_morgon"
+    widget(at, "radio", k("kind")).set_value("operativa").run()
+    widget(at, "text_input", k("search")).set_value("sms").run()
+    assert widget(at, "selectbox", k("pick")).value == "sms_morgon"
     assert "Motiverande SMS-kontakt med eleven varje morgon." in text_of(at)
-    at.text_input(key=k("plan")).set_value("SMS varje morgon kl 7")
+    widget(at, "text_input", k("plan")).set_value("SMS varje morgon kl 7")
     at.button(key=k("add")).click().run()
     assert "Insatsen är tillagd." in text_of(at)
     assert "SMS-kontakt varje morgon" in text_of(at) and "Frekvens eller plan: SMS varje morgon kl 7" in text_of(at)
 
     # Coordinating with BUP and no consent: blocked, with the reason next to the actor, and the plan kept.
-    at.radio(key=k("kind")).set_value("samordnande").run()
-    at.selectbox(key=k("pick")).set_value("kontakt_bup_hab").run()
-    at.selectbox(key=k("actor")).set_value("BUP")
-    at.text_input(key=k("plan")).set_value("Ringa BUP varannan vecka")
+    widget(at, "radio", k("kind")).set_value("samordnande").run()
+    widget(at, "selectbox", k("pick")).set_value("kontakt_bup_hab").run()
+    widget(at, "selectbox", k("actor")).set_value("BUP")
+    widget(at, "text_input", k("plan")).set_value("Ringa BUP varannan vecka")
     at.button(key=k("add")).click().run()
     assert "inget giltigt samtycke som omfattar BUP" in text_of(at)
-    assert at.text_input(key=k("plan")).value == "Ringa BUP varannan vecka"
+    assert widget(at, "text_input", k("plan")).value == "Ringa BUP varannan vecka"
 
     # A custom coordinating intervention without actor, but someone else saved the case meanwhile.
-    at.selectbox(key=k("pick")).set_value("__egen__").run()
-    at.text_input(key=k("name")).set_value("Samordna skolskjuts")
-    at.selectbox(key=k("actor")).set_value(None)
+    widget(at, "selectbox", k("pick")).set_value("__egen__").run()
+    widget(at, "text_input", k("name")).set_value("Samordna skolskjuts")
+    widget(at, "selectbox", k("actor")).set_value(None)
     with db.session_scope(engine) as s:
         cases.update_case(s, case_id, cases.get_case(s, case_id).version, {"school_year": "8"}, "bo")
     at.button(key=k("add")).click().run()
     assert "har ändrats av någon annan" in text_of(at)
-    assert at.text_input(key=k("name")).value == "Samordna skolskjuts"
+    assert widget(at, "text_input", k("name")).value == "Samordna skolskjuts"
     at.button(key=k("add")).click().run()  # the page now holds the fresh version
     assert "Insatsen är tillagd." in text_of(at)
     with Session(engine) as s:
@@ -165,13 +167,13 @@ def test_interventions_panel_pick_block_stale_status_and_effect(app_env, frozen_
     assert (rows["Samordna skolskjuts"].intervention_key, rows["Samordna skolskjuts"].kind) == (None, "samordnande")
 
     sms_id = rows["SMS-kontakt varje morgon"].id
-    at.selectbox(key=k(f"status_{sms_id}")).set_value("pågående")
+    widget(at, "selectbox", k(f"status_{sms_id}")).set_value("pågående")
     at.button(key=k(f"status_save_{sms_id}")).click().run()
     assert "Status ändrad till pågående." in text_of(at)
     at.button(key=k(f"rate_save_{sms_id}")).click().run()  # no rating chosen
     assert "Välj en effekt ur listan." in text_of(at)
-    at.selectbox(key=k(f"rating_{sms_id}")).set_value("Viss effekt")
-    at.text_area(key=k(f"comment_{sms_id}")).set_value("Kommer oftare")
+    widget(at, "selectbox", k(f"rating_{sms_id}")).set_value("Viss effekt")
+    widget(at, "text_area", k(f"comment_{sms_id}")).set_value("Kommer oftare")
     at.button(key=k(f"rate_save_{sms_id}")).click().run()
     assert not at.exception
     assert "2025-09-10: **Viss effekt** – Kommer oftare" in text_of(at)
@@ -187,18 +189,18 @@ def test_surveys_panel_offers_forms_and_takes_answers(app_env, frozen_clock):
     at = _panel_app(case_id)
     assert any("Upplever du att stödet" in c.value and "http" not in c.value for c in at.code)
 
-    at.radio(key=k("q_stod_hjalpte")).set_value("Instämmer delvis")
-    at.text_area(key=k("q_kommentar")).set_value("Bra stöd")
+    widget(at, "radio", k("q_stod_hjalpte")).set_value("Instämmer delvis")
+    widget(at, "text_area", k("q_kommentar")).set_value("Bra stöd")
     at.button(key=k("save")).click().run()  # no role, no date
     assert "Välj vem som svarat" in text_of(at)
-    assert at.radio(key=k("q_stod_hjalpte")).value == "Instämmer delvis"
-    at.selectbox(key=k("role")).set_value("Vårdnadshavare 2")
-    at.date_input(key=k("date")).set_value(D(2025, 9, 12))
+    assert widget(at, "radio", k("q_stod_hjalpte")).value == "Instämmer delvis"
+    widget(at, "selectbox", k("role")).set_value("Vårdnadshavare 2")
+    widget(at, "date_input", k("date")).set_value(D(2025, 9, 12))
     at.button(key=k("save")).click().run()
     assert "Svaret på enkät till vårdnadshavare är sparat." in text_of(at)
     assert "Vårdnadshavare 2 · 2025-09-12" in text_of(at)
     with Session(engine) as s:
         row = s.exec(select(SurveyResponse)).one()
     assert (row.respondent_role, row.survey_key) == ("Vårdnadshavare 2", "vardnadshavare")
-    assert at.radio(key=k("q_stod_hjalpte")).value is None  # the form is empty for the next respondent
+    assert widget(at, "radio", k("q_stod_hjalpte")).value is None  # the form is empty for the next respondent
     engine.dispose()

@@ -31,8 +31,8 @@ def _when(row) -> str:
     return f"{ui.fmt_date(row.on_date)} kl. {row.start_time.strftime('%H:%M')}–{end.strftime('%H:%M')}"
 
 
-def render(session, case: Case, user: ui.CurrentUser) -> None:
-    rows = bookings.booked(session, case.id)
+def render(rows: list, case: Case, user: ui.CurrentUser) -> None:
+    """`rows`: bookings.booked(), read by the caller before drawing (no session is held open while drawing)."""
     if not rows:
         return
     st.markdown("**Bokade möten till kalendern** (ärendenummer, mötestyp, plats och tid; aldrig elevens namn "

@@ -10,7 +10,8 @@ from narvaro.casework.inputs import CaseClose
 from narvaro.core import clock
 from narvaro.core.models import CLOSED, Case
 from narvaro.core.permissions import REOPEN_ROLES
-from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
+from narvaro.ui.case import surveys as surveys_panel
+from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
 
 NOT_APPLICABLE = "Ej aktuellt"
 TALK = {"Ja": True, "Nej": False}
@@ -41,23 +42,31 @@ def _reopen(case_id: int, username: str, role: str) -> None:
          "Ärendet är återöppnat.", clear=("reopen_reason",))
 
 
-def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def render(case: Case, user: ui.CurrentUser, can_work: bool, surveys: bool = False) -> None:
     if case.status == CLOSED:
         _closed(case, user)
-        return
+    else:
+        _open(case, user, can_work)
+    if surveys:
+        surveys_panel.render(case, user, read_only=False)
+
+
+def _open(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     limit = closing.case_limit(case)
     extended = " (förlängt genom beslut)" if case.extended_until else ""
     note = closing.limit_note(case)
     st.markdown(f"**Sexmånadersgräns:** {ui.fmt_date(limit)}{extended}" + (f" ({ui.md(note)})" if note else ""))
     if not can_work:
         return
-    _close_form(session, case, user)
+    with ui.session() as s:  # read first; nothing is held open while drawing
+        last = meetings.last_follow_up(s, case.id)
+        pending = closing.return_conditions_unmet(s, case, True)
+    _close_form(case, user, last, pending)
     _extend_form(case, user, limit)
 
 
-def _close_form(session, case: Case, user: ui.CurrentUser) -> None:
+def _close_form(case: Case, user: ui.CurrentUser, last, pending: list[str]) -> None:
     ref = ui.config().reference
-    last = meetings.last_follow_up(session, case.id)
     rector_closed = closing.rector_closed_reason()
     default = rector_closed if last is not None and last.rector_decided_close and rector_closed else None
     if default:
@@ -89,7 +98,6 @@ def _close_form(session, case: Case, user: ui.CurrentUser) -> None:
         show(errs, "closing_talk_held")
         # The key indicator: "Återgått till undervisning" outside Steg 4's conditions needs a recorded confirmation.
         returned = ref.returned_reason
-        pending = closing.return_conditions_unmet(session, case, True)
         if pending:
             st.caption(f"Avslut med *{returned}* kräver bekräftelse: {'; '.join(pending)}.")
         st.checkbox(f"Bekräfta {returned.lower()} även om villkoren för Steg 4 inte är uppfyllda",
@@ -99,6 +107,7 @@ def _close_form(session, case: Case, user: ui.CurrentUser) -> None:
         show_form_error(errs)
         st.form_submit_button("Avsluta ärendet", key=k(case.id, "cl_save"), type="primary", on_click=_close,
                               args=(case.id, seed, user.username))
+        feedback_for(case.id, "close")
 
 
 def _extend_form(case: Case, user: ui.CurrentUser, limit) -> None:
@@ -113,6 +122,7 @@ def _extend_form(case: Case, user: ui.CurrentUser, limit) -> None:
         show(errs, "decision")
         show_form_error(errs)
         st.form_submit_button("Förläng", key=k(case.id, "ext_save"), on_click=_extend, args=(case.id, user.username))
+        feedback_for(case.id, "extend")
 
 
 def _closed(case: Case, user: ui.CurrentUser) -> None:
@@ -137,11 +147,13 @@ def _closed(case: Case, user: ui.CurrentUser) -> None:
         show_form_error(errs)
         st.form_submit_button("Återöppna ärendet", key=k(case.id, "reopen_save"), on_click=_reopen,
                               args=(case.id, user.username, user.role))
+        feedback_for(case.id, "reopen")
 
 
-def render_timeline(session, case: Case) -> None:
+def render_timeline(case: Case) -> None:
+    with ui.session() as s:
+        rows = timeline.timeline(s, case.id)
     st.subheader("Tidslinje")
-    rows = timeline.timeline(session, case.id)
     frame = pd.DataFrame([{"Datum": ui.fmt_date(e.on_date), "Typ": e.kind, "Händelse": e.text, "Av": e.by or "–"}
                           for e in rows], columns=["Datum", "Typ", "Händelse", "Av"])
     st.table(frame.set_index("Datum"))

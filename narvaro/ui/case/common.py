@@ -1,8 +1,9 @@
-"""Glue shared by the case page's panels: widget keys, the version the user saw, saving with messages.
+"""Glue shared by the case page's panels: widget keys, the open tab, the version the user saw, saving with messages.
 
 Saves run in button callbacks, before the page runs again, so the page then reads the case afresh.
 Every save passes the version read when the page was drawn; a stale one is refused with a message and
-what the user typed stays in the form.
+what the user typed stays in the form. A successful save gives the form's fields fresh widget keys (a new
+generation), so nothing typed for one record is carried into the next.
 """
 from __future__ import annotations
 
@@ -14,19 +15,46 @@ from sqlmodel import Session
 from narvaro import ui
 from narvaro.core.errors import ClosedCaseError, FieldError, FormError, NotAllowed, NotFound, StaleCaseError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED
+from narvaro.ui import feedback
 
 FORM = "_form"
-FLASH = "arende_flash"
+FLASH = "arende_flash"      # (form name, message) of the save just done, shown next to its button
+SHOWN = "arende_flash_now"  # the flash of this run (popped from FLASH at the top of the page)
 QUIET = "arende_quiet"  # set by this page's own callbacks: the rerun they cause is not a new view
 STATUS_LABELS = {QUEUED: "I kö", ASSIGNED: "Tilldelat", ACTIVE: "Pågående", CLOSED: "Avslutat"}
 
+# The case page's tabs: URL value (?flik=...) -> label. Only the open one is computed and drawn.
+TABS = {"arbetsgang": "Arbetsgång", "moten": "Möten", "insatser": "Insatser", "samtycke": "Samtycke och aktörer",
+        "anteckningar": "Anteckningar", "avslut": "Avslut", "tidslinje": "Tidslinje", "elev": "Elev och skola"}
+SLUGS = {label: slug for slug, label in TABS.items()}
+TAB_PARAM = "flik"
+
+
+def keyed(base: str) -> str:
+    """The widget key for `base` in its current generation (a new one after each successful save of its form)."""
+    gen = st.session_state.get(f"{base}__gen", 0)
+    return base + (f"_g{gen}" if gen else "")
+
+
+def renew_keys(bases: tuple[str, ...]) -> None:
+    """Give the fields `bases` fresh widget keys: the form is drawn empty (its defaults) on the next run."""
+    ss = st.session_state
+    for base in bases:
+        ss.pop(keyed(base), None)
+        ss[f"{base}__gen"] = ss.get(f"{base}__gen", 0) + 1
+
 
 def k(case_id: int, name: str) -> str:
-    return f"ar_{case_id}_{name}"
+    """The widget key of `name` on case `case_id`, in its current generation."""
+    return keyed(f"ar_{case_id}_{name}")
+
+
+def renew(case_id: int, names: tuple[str, ...]) -> None:
+    renew_keys(tuple(f"ar_{case_id}_{name}" for name in names))
 
 
 def version_key(case_id: int) -> str:
-    return k(case_id, "version")
+    return f"ar_{case_id}_version"
 
 
 def remember_version(case_id: int, version: int) -> None:
@@ -38,8 +66,39 @@ def quiet() -> None:
     st.session_state[QUIET] = True
 
 
+# --- the open tab ----------------------------------------------------------------------------------
+
+def tab_key(case_id: int) -> str:
+    return f"ar_{case_id}_flik"
+
+
+def tab_from_url(case_id: int) -> str:
+    """The tab to open: the URL's ?flik= when it names one (a link or a reload), else the one open in this session."""
+    ss = st.session_state
+    slug = st.query_params.get(TAB_PARAM)
+    if slug in TABS:
+        ss[tab_key(case_id)] = TABS[slug]
+    return ss.setdefault(tab_key(case_id), TABS["arbetsgang"])
+
+
+def tab_changed(case_id: int) -> None:
+    """on_change of the tabs: the URL follows, so a reload or a copied link opens the same tab."""
+    quiet()
+    label = st.session_state.get(tab_key(case_id))
+    st.query_params[TAB_PARAM] = SLUGS.get(label, "arbetsgang")
+
+
+def open_tab(case_id: int, slug: str) -> None:
+    """Switch to another tab from a callback (e.g. from a consent refusal to the consent form)."""
+    quiet()
+    st.session_state[tab_key(case_id)] = TABS[slug]
+    st.query_params[TAB_PARAM] = slug
+
+
+# --- messages ----------------------------------------------------------------------------------------
+
 def errors(case_id: int, name: str) -> dict[str, str]:
-    return st.session_state.get(k(case_id, f"{name}_errors")) or {}
+    return st.session_state.get(f"ar_{case_id}_{name}_errors") or {}
 
 
 def show(errs: dict[str, str], field: str) -> None:
@@ -49,6 +108,33 @@ def show(errs: dict[str, str], field: str) -> None:
 def show_form_error(errs: dict[str, str]) -> None:
     if FORM in errs:
         st.error(errs[FORM], icon=":material/sync_problem:")
+
+
+def feedback_for(case_id: int, name: str) -> None:
+    """Under a form's button: the confirmation of the save just done with it, or a pointer to its errors (and the page
+    scrolls to the first one)."""
+    feedback_at((case_id, name), errors(case_id, name))
+
+
+def feedback_at(form_id: object, errs: dict[str, str]) -> None:
+    shown = st.session_state.get(SHOWN)
+    if shown and shown[0] == form_id:
+        st.success(shown[1], icon=":material/check_circle:")
+    if errs:
+        feedback.refused(errs)
+
+
+def flash(form_id: object, message: str) -> None:
+    """The confirmation of a save, for the next run: next to the form's button and as a toast."""
+    st.session_state[FLASH] = (form_id, message)
+
+
+def take_flash() -> None:
+    """At the top of the page: the message of the save just done belongs to this run only (no lingering)."""
+    ss = st.session_state
+    ss[SHOWN] = ss.pop(FLASH, None)
+    if ss[SHOWN]:
+        st.toast(ss[SHOWN][1], icon=":material/check_circle:")
 
 
 def run_save(err_key: str, action: Callable[[Session], object]) -> bool:
@@ -65,22 +151,21 @@ def run_save(err_key: str, action: Callable[[Session], object]) -> bool:
     else:
         ss.pop(err_key, None)
         return True
+    feedback.request_scroll()
     return False
 
 
-def save(case_id: int, name: str, action: Callable[[Session, int], object], flash: str | Callable[[], str],
+def save(case_id: int, name: str, action: Callable[[Session, int], object], message: str | Callable[[], str],
          clear: tuple[str, ...] = ()) -> bool:
-    """A save on the case page, with the version the user saw; on success the inputs are cleared."""
+    """A save on the case page, with the version the user saw; on success the form's fields get fresh keys."""
     ss = st.session_state
     ss[QUIET] = True
-    if not run_save(k(case_id, f"{name}_errors"), lambda s: action(s, ss[version_key(case_id)])):
+    if not run_save(f"ar_{case_id}_{name}_errors", lambda s: action(s, ss[version_key(case_id)])):
         return False
-    for key in clear:
-        ss.pop(k(case_id, key), None)
-    ss[FLASH] = flash() if callable(flash) else flash
+    renew(case_id, clear)
+    flash((case_id, name), message() if callable(message) else message)
     return True
 
 
 def value(case_id: int, name: str):
     return st.session_state.get(k(case_id, name))
-

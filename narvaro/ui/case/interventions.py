@@ -14,25 +14,26 @@ from narvaro import ui
 from narvaro.casework import catalogue, interventions, meetings
 from narvaro.casework.catalogue import KIND_LABELS, KINDS
 from narvaro.core.models import Case, CaseIntervention, Meeting
-from narvaro.ui.case.common import run_save, show_form_error
+from narvaro.ui.case.common import feedback_at, flash, keyed, renew_keys, run_save, show_form_error
 
 OWN = "__egen__"
 
 
 def _k(case_id: int, name: str) -> str:
-    return f"ip_{case_id}_{name}"
+    """Widget keys of the panel; a form's fields get fresh keys after each successful save (see common.keyed)."""
+    return keyed(f"ip_{case_id}_{name}")
 
 
 def _errors(key: str) -> dict[str, str]:
     return st.session_state.get(key) or {}
 
 
-def _save(err_key: str, action, flash_key: str, flash: str, clear: tuple[str, ...] = ()) -> None:
-    """Run one save; on success clear the inputs and say so."""
+def _save(err_key: str, action, form_id: str, message: str, clear: tuple[str, ...] = ()) -> None:
+    """Run one save; on success the form's fields get fresh keys (nothing carried into the next record) and the
+    confirmation shows next to the button."""
     if run_save(err_key, action):
-        for key in clear:
-            st.session_state.pop(key, None)
-        st.session_state[flash_key] = flash
+        renew_keys(tuple(f"ip_{base}" for base in clear))
+        flash(form_id, message)
 
 
 # --- callbacks -----------------------------------------------------------------------------------
@@ -51,15 +52,15 @@ def _add(case_id: int, version: int, username: str) -> None:
     else:
         fields.update(intervention_key=pick)
     _save(k("add_errors"), lambda s: interventions.add_intervention(s, case_id, version, **fields),
-          k("flash"), "Insatsen är tillagd.",
-          clear=(k("name"), k("plan"), k("actor"), k("start"), k("status"), k("performer"), k("search")))
+          f"ip_{case_id}_add", "Insatsen är tillagd.",
+          clear=tuple(f"{case_id}_{n}" for n in ("name", "plan", "actor", "start", "status", "performer", "search")))
 
 
 def _status(case_id: int, version: int, ci_id: int, username: str) -> None:
     value = st.session_state.get(_k(case_id, f"status_{ci_id}"))
     _save(_k(case_id, f"status_errors_{ci_id}"),
           lambda s: interventions.update_status(s, case_id, version, ci_id, value, by=username),
-          _k(case_id, "flash"), f"Status ändrad till {value}.")
+          f"ip_{case_id}_status_{ci_id}", f"Status ändrad till {value}.")
 
 
 def _rate(case_id: int, version: int, ci_id: int, username: str) -> None:
@@ -69,7 +70,8 @@ def _rate(case_id: int, version: int, ci_id: int, username: str) -> None:
     _save(k("rate_errors"),
           lambda s: interventions.rate_effect(s, case_id, version, ci_id, rating=rating, comment=comment,
                                               meeting_id=meeting_id, by=username),
-          _k(case_id, "flash"), "Effekten är sparad.", clear=(k("rating"), k("comment"), k("meeting")))
+          f"ip_{case_id}_rate_{ci_id}", "Effekten är sparad.",
+          clear=tuple(f"{case_id}_{n}_{ci_id}" for n in ("rating", "comment", "meeting")))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -77,9 +79,6 @@ def _rate(case_id: int, version: int, ci_id: int, username: str) -> None:
 def render(case: Case, user: ui.CurrentUser, read_only: bool) -> None:
     """Show the case's interventions; unless `read_only`, let the user change status, rate effect and add new ones."""
     st.subheader("Insatser")
-    flash = st.session_state.pop(_k(case.id, "flash"), None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
     with ui.session() as s:
         rows = interventions.for_case(s, case.id)
         rated = interventions.ratings(s, case.id)
@@ -121,6 +120,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
             show_form_error(errors)
             st.form_submit_button("Spara status", key=_k(case.id, f"status_save_{ci.id}"),
                                   on_click=_status, args=(case.id, case.version, ci.id, user.username))
+            feedback_at(f"ip_{case.id}_status_{ci.id}", errors)
         with right, st.form(_k(case.id, f"rate_form_{ci.id}"), border=False):
             errors = _errors(_k(case.id, f"rate_errors_{ci.id}"))
             by_id = {m.id: m for m in held}
@@ -137,6 +137,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
             show_form_error(errors)
             st.form_submit_button("Spara effekt", key=_k(case.id, f"rate_save_{ci.id}"),
                                   on_click=_rate, args=(case.id, case.version, ci.id, user.username))
+            feedback_at(f"ip_{case.id}_rate_{ci.id}", errors)
 
 
 def _picker(case: Case, user: ui.CurrentUser) -> None:
@@ -183,3 +184,4 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
         show_form_error(errors)
         st.form_submit_button("Lägg till insats", key=k("add"), type="primary",
                               on_click=_add, args=(case.id, case.version, user.username))
+        feedback_at(f"ip_{case.id}_add", errors)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from narvaro import ui
-from narvaro.casework import agenda, meetings, tasks, workflow
+from narvaro.casework import agenda, bookings, meetings, tasks, workflow
 from narvaro.casework.inputs import FollowUpCreate, MeetingCreate, TaskCreate
 from narvaro.casework.meetings import FOLLOW_UP
 from narvaro.core import clock
 from narvaro.core.models import Case
 from narvaro.ui.case import calendar_files as case_calendar_files
-from narvaro.ui.case.common import errors, k, quiet, save, show, show_form_error, value
+from narvaro.ui.case.common import errors, feedback_for, k, quiet, save, show, show_form_error, value
 
 TASK_ROWS = 2
 
@@ -68,16 +68,21 @@ def _book(case_id: int, username: str) -> None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def render(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     cfg = ui.config()
+    with ui.session() as s:  # read first; nothing is held open while drawing
+        waiting = tasks.open_tasks(s, case.id)
+        since = meetings.attendance_period_start(s, case)
+        left = workflow.open_items(s, case)
+        held = meetings.meetings_for(s, case.id)
+        booked = bookings.booked(s, case.id)
     st.subheader("Beslutat men inte klart")
-    waiting = tasks.open_tasks(session, case.id)
     if not waiting:
         st.caption("Inga öppna uppgifter.")
     for t in waiting:
         late = t.due_on is not None and t.due_on < clock.today()
         due = f", senast {ui.fmt_date(t.due_on)}" + (" :orange[**försenad**]" if late else "") if t.due_on else ""
-        st.markdown(f"- {t.text} – **{t.owner}**{due}")
+        st.markdown(f"- {ui.md(t.text)} – **{ui.md(t.owner)}**{due}")
         if can_work:
             st.button("Markera klar", key=k(case.id, f"task_done_{t.id}"), on_click=_task_done,
                       args=(case.id, t.id, user.username), type="tertiary")
@@ -87,22 +92,22 @@ def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         step = cfg.process.step(case.current_step) if case.current_step else None
         st.subheader("Uppföljningsmöte")
         if step is not None and step.ends_with_meeting:
-            _follow_up_form(session, case, user)
+            _follow_up_form(case, user, since, left)
         else:
             names = ", ".join(s.name for s in cfg.process.steps if s.ends_with_meeting)
             st.info(f"Uppföljningsmöten registreras i {names}.", icon=":material/info:")
         _book_form(case, user)
-    case_calendar_files.render(session, case, user)
+    case_calendar_files.render(booked, case, user)
     if can_work:
         st.subheader("Annat möte")
         _meeting_form(case, user)
-    _agenda(session, case)
-    _history(session, case)
+    _agenda(case)
+    _history(held)
 
 
 def _task_form(case: Case, user: ui.CurrentUser) -> None:
     errs = errors(case.id, "task")
-    with st.expander("Lägg till uppgift"):
+    with st.expander("Lägg till uppgift", expanded=bool(errs)):
         with st.form(k(case.id, "task_form"), border=False):
             st.text_input("Vad ska göras", key=k(case.id, "task_text"))
             show(errs, "task_text")
@@ -112,13 +117,12 @@ def _task_form(case: Case, user: ui.CurrentUser) -> None:
             show_form_error(errs)
             st.form_submit_button("Lägg till uppgift", key=k(case.id, "task_save"), on_click=_add_task,
                                   args=(case.id, user.username))
+    feedback_for(case.id, "task")  # outside the expander, which closes on the rerun
 
 
-def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
+def _follow_up_form(case: Case, user: ui.CurrentUser, since, left: list) -> None:
     cfg = ui.config()
     q = cfg.process.follow_up_question
-    since = meetings.attendance_period_start(session, case)
-    left = workflow.open_items(session, case)
     errs = errors(case.id, "fu")
     st.caption("Med EHT och rektor. Har insatserna inte gett önskad effekt beslutar rektor om ärendet ska avslutas.")
     with st.form(k(case.id, "fu_form")):
@@ -140,17 +144,18 @@ def _follow_up_form(session, case: Case, user: ui.CurrentUser) -> None:
                       key=k(case.id, "fu_next"), format="YYYY-MM-DD")
         show(errs, "next_meeting_on")
         if left:
-            st.text_area(f"Skäl att lämna steget med {len(left)} öppna punkt(er)", key=k(case.id, "fu_reason"))
+            st.text_area(f"Skäl att lämna steget med {ui.count(len(left), 'öppen punkt', 'öppna punkter')}", key=k(case.id, "fu_reason"))
             show(errs, "open_items_reason")
         show_form_error(errs)
         st.form_submit_button("Spara uppföljningsmöte", key=k(case.id, "fu_save"), type="primary",
                               on_click=_follow_up, args=(case.id, user.username))
+        feedback_for(case.id, "fu")
 
 
 def _book_form(case: Case, user: ui.CurrentUser) -> None:
     errs = errors(case.id, "book")
     booked = f"Bokat: {ui.fmt_date(case.next_meeting_on)}." if case.next_meeting_on else "Inget uppföljningsmöte bokat."
-    with st.expander(f"Boka eller flytta uppföljningsmöte ({booked})"):
+    with st.expander(f"Boka eller flytta uppföljningsmöte ({booked})", expanded=bool(errs)):
         with st.form(k(case.id, "book_form"), border=False):
             st.date_input("Datum för uppföljningsmöte", value=None, key=k(case.id, "book_on"), format="YYYY-MM-DD")
             show(errs, "book_on")
@@ -162,6 +167,7 @@ def _book_form(case: Case, user: ui.CurrentUser) -> None:
             show(errs, "book_place")
             show_form_error(errs)
             st.form_submit_button("Boka", key=k(case.id, "book_save"), on_click=_book, args=(case.id, user.username))
+    feedback_for(case.id, "book")  # outside the expander, which closes on the rerun
 
 
 def _meeting_form(case: Case, user: ui.CurrentUser) -> None:
@@ -195,16 +201,18 @@ def _meeting_form(case: Case, user: ui.CurrentUser) -> None:
         show(errs, "task_owner")
         show_form_error(errs)
         st.form_submit_button("Spara möte", key=k(case.id, "mt_save"), on_click=_meeting, args=(case.id, user.username))
+        feedback_for(case.id, "mt")
 
 
-def _agenda(session, case: Case) -> None:
+def _agenda(case: Case) -> None:
     st.subheader("Dagordning")
     kinds = ui.config().reference.meeting_kinds
     left, right = st.columns(2)
     kind = left.selectbox("Dagordning för", kinds, key=k(case.id, "ag_kind"), on_change=quiet)
     on = right.date_input("Mötesdatum för dagordningen", value=case.next_meeting_on, key=k(case.id, "ag_on"),
                           format="YYYY-MM-DD", on_change=quiet)
-    lines = agenda.agenda_lines(session, case, kind, on)
+    with ui.session() as s:
+        lines = agenda.agenda_lines(s, case, kind, on)
     plain, page = agenda.lines_as_text(lines), agenda.lines_as_html(lines)
     stem = f"dagordning-{case.number}-{on.isoformat() if on else 'utan-datum'}"
     a, b = st.columns(2)
@@ -216,9 +224,8 @@ def _agenda(session, case: Case) -> None:
         st.text(plain)
 
 
-def _history(session, case: Case) -> None:
+def _history(rows: list) -> None:
     st.subheader("Hållna möten")
-    rows = meetings.meetings_for(session, case.id)
     if not rows:
         st.caption("Inga möten registrerade.")
     for m in reversed(rows):

@@ -7,7 +7,7 @@ from narvaro import ui
 from narvaro.casework import actors, consent, notes, pupil
 from narvaro.core import clock
 from narvaro.core.models import Case
-from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
+from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
 
 # --- callbacks -----------------------------------------------------------------------------------
 
@@ -54,15 +54,17 @@ def _consent_state(c, today, case: Case) -> str:
     return "giltigt" if consent.is_valid(c, today) else f"gäller från {ui.fmt_date(c.given_on)}"
 
 
-def render_consent(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def render_consent(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     ref = ui.config().reference
     today = clock.today()
-    missing = actors.actors_without_consent(session, case.id)
+    with ui.session() as s:  # read first; nothing is held open while drawing
+        missing = actors.actors_without_consent(s, case.id)
+        rows = consent.consents(s, case.id)
+        involved = actors.actors_for(s, case.id)
     if missing:
         st.warning(f"Inget giltigt samtycke för {', '.join(missing)}. Information får inte utbytas och samordnande "
                    "insatser med aktören kan inte läggas in förrän samtycke finns.", icon=":material/block:")
     st.subheader("Samtycken")
-    rows = consent.consents(session, case.id)
     if not rows:
         st.caption("Inga samtycken registrerade.")
     for c in rows:
@@ -95,9 +97,9 @@ def render_consent(session, case: Case, user: ui.CurrentUser, can_work: bool) ->
             show_form_error(errs)
             st.form_submit_button("Registrera samtycke", key=k(case.id, "cs_save"), on_click=_add_consent,
                                   args=(case.id, user.username))
+            feedback_for(case.id, "consent")
 
     st.subheader("Aktörer i ärendet")
-    involved = actors.actors_for(session, case.id)
     if not involved:
         st.caption("Inga andra aktörer inkopplade.")
     for a in involved:
@@ -117,12 +119,14 @@ def render_consent(session, case: Case, user: ui.CurrentUser, can_work: bool) ->
             show_form_error(errs)
             st.form_submit_button("Lägg till aktör", key=k(case.id, "ac_save"), on_click=_add_actor,
                                   args=(case.id, user.username))
+            feedback_for(case.id, "actor")
 
 
-def render_notes(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def render_notes(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+    with ui.session() as s:
+        rows = notes.notes_for(s, case.id)
     st.subheader("Tjänsteanteckningar")
     st.caption("Anteckningar ändras eller tas inte bort. Rätta genom en ny anteckning som hänvisar till den gamla.")
-    rows = notes.notes_for(session, case.id)
     if can_work:
         errs = errors(case.id, "note")
         with st.form(k(case.id, "note_form")):
@@ -138,6 +142,7 @@ def render_notes(session, case: Case, user: ui.CurrentUser, can_work: bool) -> N
             show_form_error(errs)
             st.form_submit_button("Spara anteckning", key=k(case.id, "note_save"), on_click=_add_note,
                                   args=(case.id, user.username))
+            feedback_for(case.id, "note")
     if not rows:
         st.caption("Inga anteckningar ännu.")
     fixes = notes.corrected_by(rows)

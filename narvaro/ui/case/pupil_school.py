@@ -9,7 +9,7 @@ from narvaro import ui
 from narvaro.casework import case_school, pupil, schools, voices
 from narvaro.core import clock
 from narvaro.core.models import Case
-from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
+from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
 
 # --- callbacks -----------------------------------------------------------------------------------
 
@@ -46,19 +46,23 @@ def _transition(case_id: int, username: str) -> None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
-    _voices(session, case, user, can_work)
+def render(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+    with ui.session() as s:  # read first; nothing is held open while drawing
+        said = voices.voices_for(s, case.id)
+        names = schools.school_choices(s)
+        now = case_school.current(s, case)
+        history = case_school.transitions_for(s, case.id)
+    _voices(said, case, user, can_work)
     _contact_form(case, user, can_work)
-    _school(session, case, user, can_work)
+    _school(names, now, history, case, user, can_work)
 
 
-def _voices(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def _voices(rows: list, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     ref = ui.config().reference
     st.subheader("Elevens och vårdnadshavarnas röst")
     st.caption("Elevens egen syn och önskemål, och vårdnadshavarnas, med deras ord.")
     if pupil.of_age(case) is True:
         st.info("Eleven är myndig: vårdnadshavarna är delaktiga bara om eleven vill.", icon=":material/person:")
-    rows = voices.voices_for(session, case.id)
     if not rows:
         st.caption("Inget antecknat ännu.")
     for r in reversed(rows):
@@ -78,6 +82,7 @@ def _voices(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         show_form_error(errs)
         st.form_submit_button("Spara synpunkt", key=k(case.id, "vo_save"), on_click=_voice,
                               args=(case.id, user.username))
+        feedback_for(case.id, "voice")
 
 
 def _contact_form(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
@@ -87,7 +92,7 @@ def _contact_form(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     if not can_work:
         return
     errs = errors(case.id, "contacts")
-    with st.expander("Ändra kontaktuppgifter"):
+    with st.expander("Ändra kontaktuppgifter", expanded=bool(errs)):
         with st.form(k(case.id, "contacts_form"), border=False):
             c1, c2 = st.columns(2)
             c1.text_input("Rektor", value=case.requesting_rector or "", key=k(case.id, "ct_rector"), max_chars=120)
@@ -104,17 +109,15 @@ def _contact_form(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
             show_form_error(errs)
             st.form_submit_button("Spara kontaktuppgifter", key=k(case.id, "ct_save"), on_click=_contacts,
                                   args=(case.id, user.username))
+    feedback_for(case.id, "contacts")
 
 
-def _school(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def _school(names: dict, now, history: list, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     ref = ui.config().reference
-    names = schools.school_choices(session)
-    now = case_school.current(session, case)
     st.subheader("Skola och övergångar")
     st.caption(f"Ärendet räknas i statistiken under skolformen det kom in med: {case.school_form}, {case.provider}.")
     st.text(f"Nu: {names.get(now.school_id, '–')} · {now.school_form}, {now.provider} · sedan "
             f"{ui.fmt_date(now.since)}")
-    history = case_school.transitions_for(session, case.id)
     if history:
         st.dataframe(pd.DataFrame([{"Datum": ui.fmt_date(t.on_date), "Från": f"{names.get(t.from_school_id, '–')} "
                                     f"({t.from_school_form}, {t.from_provider})",
@@ -125,7 +128,7 @@ def _school(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         return
     errs = errors(case.id, "transition")
     districts = {d.key: d.name for d in ref.districts}
-    with st.expander("Registrera byte av skola eller skolform"):
+    with st.expander("Registrera byte av skola eller skolform", expanded=bool(errs)):
         with st.form(k(case.id, "transition_form"), border=False):
             st.date_input("Datum för bytet", value=None, key=k(case.id, "tr_date"), format="YYYY-MM-DD")
             show(errs, "on_date")
@@ -150,3 +153,4 @@ def _school(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
             show_form_error(errs)
             st.form_submit_button("Registrera bytet", key=k(case.id, "tr_save"), on_click=_transition,
                                   args=(case.id, user.username))
+    feedback_for(case.id, "transition")  # outside the expander, which closes on the rerun

@@ -8,7 +8,7 @@ from narvaro.casework import actors, meetings, workflow
 from narvaro.core import clock
 from narvaro.core.config import Step
 from narvaro.core.models import Case
-from narvaro.ui.case.common import errors, k, save, show, show_form_error, value
+from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
 
 STATE_ICONS = {"klar": ":material/check_circle:", "aktuell": ":material/arrow_forward:",
                "kommande": ":material/radio_button_unchecked:", "hoppades över": ":material/remove:"}
@@ -57,9 +57,11 @@ def _tick(case_id: int, step_key: str, item_key: str, username: str, not_applica
 
 
 def _untick(case_id: int, step_key: str, item_key: str, username: str) -> None:
+    reason = value(case_id, f"un_{item_key}")
     save(case_id, f"item_{item_key}",
-         lambda s, v: workflow.unmark_item(s, case_id, v, step_key=step_key, item_key=item_key, by=username),
-         "Markeringen är borttagen.")
+         lambda s, v: workflow.unmark_item(s, case_id, v, step_key=step_key, item_key=item_key, by=username,
+                                           reason=reason),
+         "Markeringen är borttagen.", clear=(f"un_{item_key}",))
 
 
 def _start(case_id: int, username: str) -> None:
@@ -79,9 +81,14 @@ def _move(case_id: int, target_name: str, username: str) -> None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
+def render(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
     cfg = ui.config()
-    stages = workflow.stages(session, case)
+    with ui.session() as s:  # read everything first; nothing is held open while drawing
+        stages = workflow.stages(s, case)
+        lists = {step.key: workflow.checklist(s, case, step.key, workflow.mark_cycle(case, step))
+                 for step in cfg.process.steps}
+        missing = actors.actors_without_consent(s, case.id)
+        left = workflow.open_items(s, case)
     st.subheader("Arbetsgång")
     st.caption(f"Mål i varje steg: {cfg.process.goal}")
     overview(stages)
@@ -91,20 +98,20 @@ def render(session, case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         stage = next((s for s in mine if s.state == "aktuell"), mine[-1] if mine else None)
         title = f"{step.name} (aktuellt steg)" if current else step.name
         with st.expander(title, expanded=current):
-            _step(session, case, step, stage, user, can_work and current)
+            _step(case, step, stage, lists[step.key], missing, user, can_work and current)
     if can_work:
-        _move_form(session, case, user)
+        _move_form(case, user, left)
 
 
-def _step(session, case: Case, step: Step, stage: workflow.Stage | None, user: ui.CurrentUser, editable: bool) -> None:
+def _step(case: Case, step: Step, stage: workflow.Stage | None, items: list[workflow.ItemState], missing: list[str],
+          user: ui.CurrentUser, editable: bool) -> None:
     cfg = ui.config()
     when = step.when
     if stage is not None and _dates(stage):
         when += f" **{_dates(stage)}**"
     st.markdown(f"**Mål:** {cfg.process.goal}  \n**När:** {when}")
     st.markdown("**Hur:**")
-    rnd = workflow.mark_cycle(case, step)
-    for state in workflow.checklist(session, case, step.key, rnd):
+    for state in items:
         _item(case, step, state, user, editable)
     if not editable:
         return
@@ -120,7 +127,6 @@ def _step(session, case: Case, step: Step, stage: workflow.Stage | None, user: u
                 "under **Möten**. Är fler aktörer inkopplade behövs samtycke: se **Samtycke och aktörer**.",
                 icon=":material/info:")
         # 003:491: consent is gathered here, in Steg 1, when more actors are involved (no longer at intake).
-        missing = actors.actors_without_consent(session, case.id)
         if missing:
             st.warning(f"Samtycke saknas för {', '.join(missing)}: lös samtycke nu, i Steg 1.",
                        icon=":material/assignment_late:")
@@ -131,14 +137,16 @@ def _item(case: Case, step: Step, state: workflow.ItemState, user: ui.CurrentUse
     admin = " *(administration)*" if item.administration else ""
     if mark is not None:
         if mark.not_applicable:
-            st.markdown(f":material/remove_done: ~~{item.text}~~{admin} – ej aktuell: {mark.reason} "
+            st.markdown(f":material/remove_done: ~~{item.text}~~{admin} – ej aktuell: {ui.md(mark.reason)} "
+                        f"({mark.marked_by}, {ui.fmt_date(mark.marked_at)})")
+        elif mark.proof:
+            st.markdown(f":material/check_box: {item.text}{admin} – klar, bockad av {ui.md(mark.proof)} "
                         f"({mark.marked_by}, {ui.fmt_date(mark.marked_at)})")
         else:
             st.markdown(f":material/check_box: {item.text}{admin} – klar ({mark.marked_by}, "
                         f"{ui.fmt_date(mark.marked_at)})")
         if editable:
-            st.button("Ångra markering", key=k(case.id, f"untick_{item.key}"), on_click=_untick,
-                      args=(case.id, step.key, item.key, user.username), type="tertiary")
+            _untick_form(case, step, item.key, bool(mark.proof), user)
         return
     st.markdown(f":material/check_box_outline_blank: {item.text}{admin}")
     if not editable:
@@ -154,6 +162,24 @@ def _item(case: Case, step: Step, state: workflow.ItemState, user: ui.CurrentUse
         show(errs, "reason")
         show(errs, "item")
         show_form_error(errs)
+
+
+def _untick_form(case: Case, step: Step, item_key: str, proven: bool, user: ui.CurrentUser) -> None:
+    """Take a mark back; one ticked by an action needs a reason (kept in the timeline)."""
+    errs = errors(case.id, f"item_{item_key}")
+    if not proven:
+        st.button("Ångra markering", key=k(case.id, f"untick_{item_key}"), on_click=_untick,
+                  args=(case.id, step.key, item_key, user.username), type="tertiary")
+        show_form_error(errs)
+        return
+    with st.expander("Ångra markering", expanded=bool(errs)):
+        with st.form(k(case.id, f"untick_form_{item_key}"), border=False):
+            st.text_input("Skäl att ta bort markeringen", key=k(case.id, f"un_{item_key}"))
+            show(errs, "unmark_reason")
+            show_form_error(errs)
+            st.form_submit_button("Ta bort markeringen", key=k(case.id, f"untick_{item_key}"), on_click=_untick,
+                                  args=(case.id, step.key, item_key, user.username))
+            feedback_for(case.id, f"item_{item_key}")
 
 
 def _start_form(case: Case, user: ui.CurrentUser) -> None:
@@ -172,19 +198,19 @@ def _start_form(case: Case, user: ui.CurrentUser) -> None:
         show_form_error(errs)
         st.form_submit_button("Spara kontakt och besked", key=k(case.id, "start_save"), on_click=_start,
                               args=(case.id, user.username))
+        feedback_for(case.id, "start")
 
 
-def _move_form(session, case: Case, user: ui.CurrentUser) -> None:
+def _move_form(case: Case, user: ui.CurrentUser, left: list) -> None:
     target, why = workflow.move_target(case)
     st.markdown("#### Gå vidare")
     errs = errors(case.id, "move")
     if target is None:
         st.info(why, icon=":material/info:")
         return
-    left = workflow.open_items(session, case)
     with st.form(k(case.id, "move_form")):
         if left:
-            st.warning(f"{len(left)} punkt(er) i steget är inte klara. Skriv varför ärendet ändå går vidare.",
+            st.warning(f"{ui.count(len(left), 'punkt', 'punkter')} i steget är inte klara. Skriv varför ärendet ändå går vidare.",
                        icon=":material/warning:")
             st.text_area("Skäl att gå vidare med öppna punkter", key=k(case.id, "move_reason"))
             show(errs, "open_items_reason")
@@ -192,3 +218,4 @@ def _move_form(session, case: Case, user: ui.CurrentUser) -> None:
         show_form_error(errs)
         st.form_submit_button(f"Gå vidare till {target.name}", key=k(case.id, "move_save"), type="primary",
                               on_click=_move, args=(case.id, target.name, user.username))
+        feedback_for(case.id, "move")
