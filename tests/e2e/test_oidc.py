@@ -82,8 +82,8 @@ def test_a_known_person_signs_in_with_the_provider_and_reaches_the_roles_start_p
     page = new_page(oidc_server)
     _sign_in_at_provider(page, oidc_server, "kim-sub")
     expect(page.get_by_role("button", name="Logga ut", exact=True)).to_be_visible()
-    expect(page.get_by_text("Inloggad som")).to_be_visible()
-    expect(page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Ärendetavla")).to_be_visible()
+    expect(page.get_by_text("Kim Koordinator", exact=True)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Meny").get_by_role("link", name="Ärendetavla")).to_be_visible()
     engine = db.make_engine(oidc_server.database_url)
     with Session(engine) as s:
         row = s.exec(select(LoginSession).where(LoginSession.username == "kim")).one()
