@@ -68,9 +68,9 @@ def test_login_with_the_form_and_wrong_password(app_env):
 
 
 EXPECTED_MENU = {
-    "admin": {"start", "dashboard", "meeting_view", "import_export", "audit", "users"},
+    "admin": {"start", "dashboard", "meeting_view", "import_export", "process_editor", "audit", "users"},
     "teamledare": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view",
-                   "import_export"},
+                   "import_export", "process_editor"},
     "koordinator": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view"},
     "registrator": {"start", "intake"},
     "lasare": {"start", "dashboard", "meeting_view"},

@@ -3,7 +3,7 @@ random token), the TOTP second factor with hashed one-time recovery codes, and t
 typed username and client address.
 
 Revision ID: i18a
-Revises: i15a
+Revises: i19c
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = 'i18a'
-down_revision = 'i15a'
+down_revision = 'i19c'
 branch_labels = None
 depends_on = None
 
