@@ -12,6 +12,7 @@ from narvaro.casework import bookings
 from narvaro.core import db
 from narvaro.core.models import ACTIVE, Case, Meeting
 from tests.e2e.conftest import login, open_page
+from tests.e2e.test_accessibility import CHARTS_WITHOUT_TABLE, _report, run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,7 @@ def _case_with_attendance(url: str) -> str:
     return number
 
 
-def test_attendance_line_on_the_case_page(demo_server, new_page):
+def test_attendance_line_on_the_case_page(demo_server, new_page, axe_source):
     number = _case_with_attendance(demo_server.database_url)
     assert number, "the demo data has a case with attendance at intake and at a follow-up meeting"
     page = new_page(demo_server)
@@ -40,9 +41,14 @@ def test_attendance_line_on_the_case_page(demo_server, new_page):
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_be_visible()
     page.screenshot(path=str(demo_server.log_path.parent / "narvaro-over-tid.png"), full_page=True)
+    # The chart has its table beside it, and the tab has no serious accessibility violation (axe-core).
+    charts = page.evaluate(CHARTS_WITHOUT_TABLE)
+    assert charts["charts"] == 1 and not charts["missing"]
+    problems = run_axe(page, axe_source)
+    assert not problems, _report({"Tidslinje": problems})
 
 
-def test_booked_meeting_downloads_as_ics_in_stockholm_time(demo_server, new_page):
+def test_booked_meeting_downloads_as_ics_in_stockholm_time(demo_server, new_page, axe_source):
     engine = db.make_engine(demo_server.database_url)
     with db.session_scope(engine) as s:
         case = s.exec(select(Case).where(Case.status == ACTIVE).order_by(col(Case.id))).first()
@@ -62,3 +68,5 @@ def test_booked_meeting_downloads_as_ics_in_stockholm_time(demo_server, new_page
     assert event.decoded("dtstart") == dt.datetime.combine(day, dt.time(13, 30), tzinfo=ZoneInfo("Europe/Stockholm"))
     assert number in str(event["summary"]) and str(event["location"]) == "Skolan, rum 12"
     assert info.value.suggested_filename == f"mote-{number}-{day.isoformat()}.ics"
+    problems = run_axe(page, axe_source)  # the booking form's time, length and place fields too
+    assert not problems, _report({"Möten": problems})
