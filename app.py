@@ -6,7 +6,10 @@ import streamlit as st
 from narvaro import ui
 from narvaro.core import db, files, permissions, settings
 from narvaro.core.errors import ConfigError
+from narvaro.ui import shell
 from narvaro.ui.swedish import swedish
+
+shell.leave_pages_folder_mode()  # before anything is drawn: never Streamlit's page list from pages/
 
 # A local SVG, not a :material: icon: Streamlit fetches those favicons from fonts.gstatic.com on every page
 # load, which tells Google who uses the app and fails on a closed municipal network. The SVG goes inline (a data:
@@ -30,7 +33,8 @@ swedish()  # Swedish for users and screen readers where Streamlit's frontend spe
 
 if not db.has_users(engine):
     # First start on an empty database: create the first administrator, or open the demo.
-    st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")]).run()
+    st.navigation([st.Page("pages/kom_igang.py", title="Kom igång", icon=":material/rocket_launch:")],
+                  position="hidden").run()
     st.stop()
 
 from narvaro.ui import login as login_flow  # noqa: E402  (imports streamlit-authenticator only when needed)
@@ -43,14 +47,13 @@ except settings.SettingsError as exc:
 if user is None:
     st.stop()
 
-pages = [
-    st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-            default=(i == 0), visibility="visible" if spec.in_menu else "hidden")
-    for i, spec in enumerate(permissions.pages_for(user.role))
-]
+specs = permissions.pages_for(user.role)
+pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0))
+         for i, spec in enumerate(specs)]
 with st.sidebar:
     st.markdown(f"**{user.name}**  \n{permissions.role_label(user.role)}")
     if ui.is_demo():
         st.warning("Demoläge: alla personer och ärenden är påhittade.", icon=":material/science:")
+shell.menu([page for page, spec in zip(pages, specs) if spec.in_menu])
 login_flow.logout_button(authenticator)
-st.navigation(pages).run()
+st.navigation(pages, position="hidden").run()

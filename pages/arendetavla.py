@@ -13,7 +13,7 @@ from narvaro.casework import board, caseload, handout
 from narvaro.casework.board import QUEUE, BoardFilters
 from narvaro.core import clock
 from narvaro.core.errors import FieldError, NotAllowed, StaleCaseError
-from narvaro.core.permissions import HANDOUT_ROLES
+from narvaro.core.permissions import HANDOUT_ROLES, openable
 
 user = ui.guard("board")
 cfg = ui.config()
@@ -59,7 +59,8 @@ filters = BoardFilters(coordinator=ss["bd_coordinator"], district=ss["bd_distric
 st.query_params.from_dict(filters.to_params())
 
 with ui.session() as s:
-    shown = board.load_board(s, filters.resolved(user.username), today, cfg=cfg)
+    # Least data: a coordinator's cards are the cases the case page opens for them; the others are only counted.
+    shown = board.load_board(s, filters.resolved(user.username), today, cfg=cfg, visible=openable(user.role, user.id))
 
 hits = [f"{labels[k]}: **{n}**" for k, n in shown.warning_counts.items() if n]
 if hits:
@@ -179,5 +180,7 @@ for slot, column in zip(cols, shown.columns):
                 _card(card, column.key, None)
         if column.more:
             st.caption(f"{column.more} fler – använd filtren för att se dem.")
-        elif not column.cards:
+        elif not column.cards and not column.hidden:
             st.caption("Inga ärenden.")
+        if column.hidden:
+            st.caption(f"{column.hidden} andra ärenden (inte dina).")

@@ -1,20 +1,17 @@
-"""Start page: who you are and what you can do here."""
+"""Start page, Min dag: what the signed-in role needs today (narvaro.ui.my_day draws one view per role)."""
 import streamlit as st
 
 from narvaro import ui
 from narvaro.casework import board
-from narvaro.core import clock, permissions
+from narvaro.core import clock
 from narvaro.core.permissions import role_label
+from narvaro.ui import my_day
 
 user = ui.guard("start")
-st.title("Närvaro")
-st.caption(ui.config().process.goal)
-st.write(f"Inloggad som **{user.name}** ({role_label(user.role)}).")
+st.title("Min dag")
+st.caption(f"{user.name} · {role_label(user.role)} · {ui.fmt_date(clock.today())}")
 st.caption(board.school_time_note(ui.config()))
 gap = board.calendar_warning(clock.today(), ui.config())
 if gap:
     st.warning(gap, icon=":material/event_busy:")
-st.subheader("Dina sidor")
-for spec in permissions.pages_for(user.role):
-    if spec.in_menu and spec.key != "start":
-        st.page_link(spec.path, label=spec.title, icon=spec.icon)
+my_day.render(user)

@@ -265,12 +265,18 @@ class Card:
 class Column:
     key: str
     title: str
-    total: int
+    total: int            # every case in the column (the filters apply)
     cards: list[Card]
+    visible: int | None = None  # of those, the cases the viewer may open (None: all of them)
+
+    @property
+    def hidden(self) -> int:
+        """Cases the viewer may not open: shown only as this count."""
+        return 0 if self.visible is None else max(0, self.total - self.visible)
 
     @property
     def more(self) -> int:
-        return max(0, self.total - len(self.cards))
+        return max(0, (self.total if self.visible is None else self.visible) - len(self.cards))
 
 
 @dataclass
@@ -346,19 +352,28 @@ def coordinator_names(session: Session, case_ids: list[int]) -> dict[int, list[s
 
 
 def load_board(session: Session, filters: BoardFilters, today: dt.date, limit: int = CARD_LIMIT,
-               closed_limit: int = CLOSED_LIMIT, cfg: Config | None = None) -> Board:
-    """Everything the board page shows: per column a count and at most `limit` cards (closed: the latest)."""
+               closed_limit: int = CLOSED_LIMIT, cfg: Config | None = None,
+               visible: ColumnElement[bool] | None = None) -> Board:
+    """Everything the board page shows: per column a count and at most `limit` cards (closed: the latest).
+
+    `visible` (permissions.openable) limits the cards to the cases the viewer may open; the others are only
+    counted (Column.hidden)."""
     cfg = cfg or get_config()
     conds = filter_conditions(filters, today, cfg)
     counts = column_counts(session, [OPEN, *conds], cfg)
+    seen = counts if visible is None else column_counts(session, [OPEN, *conds, visible], cfg)
+    mine = [] if visible is None else [visible]
     col_conds = column_conditions(cfg)
     shown = [c for c in columns(cfg) if filters.state in (None, c.key)]
     result = []
     for spec in shown:
         n = closed_limit if spec.key == CLOSED_COL else limit
-        cards = _cards(session, spec.key, [*conds, col_conds[spec.key]], n, today, cfg)
-        total = len(cards) if spec.key == CLOSED_COL else counts.get(spec.key, 0)
-        result.append(Column(spec.key, spec.title, total, cards))
+        cards = _cards(session, spec.key, [*conds, *mine, col_conds[spec.key]], n, today, cfg)
+        if spec.key == CLOSED_COL:
+            total, count = len(cards), None
+        else:
+            total, count = counts.get(spec.key, 0), (None if visible is None else seen.get(spec.key, 0))
+        result.append(Column(spec.key, spec.title, total, cards, count))
     names = coordinator_names(session, [card.id for col in result for card in col.cards])
     for col in result:
         for card in col.cards:

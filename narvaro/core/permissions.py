@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import false, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from narvaro.core.models import CLOSED, QUEUED, Assignment, Case
@@ -112,6 +114,17 @@ def may_open(session: Session, role: str, user_id: int, case: Case) -> bool:
     row = session.exec(select(Assignment.id).where(Assignment.case_id == case.id,
                                                    Assignment.user_id == user_id)).first()
     return row is not None
+
+
+def openable(role: str | None, user_id: int | None) -> ColumnElement[bool] | None:
+    """`may_open` as a SQL condition on `cases`, for lists of cases (the board, the list view, searches): None
+    means every case. A coordinator's lists then hold exactly the cases the case page would open for them."""
+    if role == TEAM_LEADER:
+        return None
+    if role != COORDINATOR or user_id is None:
+        return false()
+    mine = select(Assignment.case_id).where(Assignment.user_id == user_id)
+    return or_(Case.status == QUEUED, Case.id.in_(mine))  # type: ignore[union-attr]
 
 
 def may_work_on(session: Session, role: str, user_id: int, case: Case) -> bool:

@@ -85,6 +85,13 @@ def build(session: Session, period: Period, years: tuple[int, int] | None = None
     return Report(period, (first, last), hide, tables)
 
 
+def overview(session: Session, period: Period, role: str | None = None, config: Config | None = None) -> Table:
+    """Only the overview table (the key figures), as `role` may see it: the start page needs nothing more."""
+    cfg = config or get_config()
+    return _overview(indicators.compute(session, period, cfg), cfg, permissions.sees_only_aggregates(role),
+                     cfg.process.rules.small_number_threshold)
+
+
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     # object dtype keeps ints as ints next to None and "<5" (pandas would turn them into floats or text).
     return pd.DataFrame(rows, columns=columns, dtype=object)

@@ -40,6 +40,13 @@ def report(key: ReportKey) -> Report:
         return tables.build(s, key.period, key.years, key.role)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def overview(key: ReportKey) -> tables.Table:
+    """Only the key figures (the start page of a läsare)."""
+    with db.session_scope(_engine(key.url)) as s:
+        return tables.overview(s, key.period, key.role)
+
+
 # A resource, not data: st.cache_data would pickle the figure, and unpickling a plotly figure re-validates it,
 # which is the very cost cached here. Callers only read the figure (st.plotly_chart copies it).
 @st.cache_resource(max_entries=256, show_spinner=False)

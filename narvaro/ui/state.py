@@ -48,6 +48,10 @@ def guard(page_key: str) -> CurrentUser:
     """Stop the page unless the signed-in user's role may use it: checked on the page, not only in the menu.
     A signed-in user refused a page (a typed or shared URL) is in the audit log."""
     user = current_user()
+    if user is None:
+        from narvaro.ui.shell import leave_pages_folder_mode
+
+        leave_pages_folder_mode()  # a page file run on its own by Streamlit's old pages/ mode: run app.py instead
     if user is None or not permissions.may_use(user.role, page_key):
         if user is not None:
             with session() as s:

@@ -19,3 +19,12 @@ def case_link(number: str, label: str | None = None) -> None:
         st.page_link("pages/arende.py", label=label, icon=":material/folder_open:", query_params={"arende": number})
     except StreamlitAPIException:
         st.markdown(f"[{label}](/arende?arende={number})")
+
+
+def page_link(path: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app, opened in the same session (a plain link when the page is not in this
+    run's navigation, as when a page runs on its own in AppTest)."""
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"[{label}](/{path.removeprefix('pages/').removesuffix('.py')})")

@@ -165,3 +165,32 @@ def test_board_and_case_page_agree_on_the_six_month_limit_at_month_ends(engine, 
             warned = {card.number: card.warnings for col in b.columns for card in col.cards}
             assert ("for_gammalt" in warned[case.number]) is overdue, day
             assert (closing.case_limit(case) < day) is overdue, day
+
+
+def test_a_coordinator_sees_cards_only_of_cases_the_case_page_opens_for_them(engine, frozen_clock):
+    """Least data (issue 16:4): the board lists the queue and the coordinator's own (or former) cases; the other
+    cases in each column are only counted."""
+    from sqlmodel import select
+
+    from narvaro.core import permissions
+    from narvaro.core.models import Case, User
+
+    with db.session_scope(engine) as s:
+        c = build(s)
+        anna = s.exec(select(User).where(User.username == "anna")).one()
+        hers = board.load_board(s, BoardFilters(), TODAY, visible=permissions.openable("koordinator", anna.id))
+        shown = {card.id for col in hers.columns for card in col.cards}
+        all_cases = s.exec(select(Case)).all()
+        opens = {case.id for case in all_cases if permissions.may_open(s, "koordinator", anna.id, case)}
+        # The same cases as may_open, minus closed ones beyond the latest (only C-0 is hers).
+        assert shown == {cid for cid in opens if s.get(Case, cid).status != CLOSED} | {c["closed0"].id}
+        leader = board.load_board(s, BoardFilters(), TODAY, visible=permissions.openable("teamledare", 1))
+    assert {card.pupil_code for col in hers.columns for card in col.cards} == {
+        "Q-OLD", "Q-OLD2", "Q-LIMIT", "Q-NEW", "A-LATE", "S1-LATE", "F-LATE", "C-0"}
+    assert c["s1_ok"].id not in shown and c["old"].id not in shown
+    steg1 = hers.column("steg1")
+    assert (steg1.total, steg1.visible, steg1.hidden, numbers(steg1)) == (2, 1, 1, ["S1-LATE"])
+    follow = hers.column("uppfoljning")
+    assert (follow.total, follow.hidden, numbers(follow)) == (4, 3, ["F-LATE"])
+    assert hers.column("ko").hidden == 0 and numbers(hers.column("avslutad")) == ["C-0"]
+    assert numbers(leader.column("steg1")) == ["S1-LATE", "S1-OK"] and leader.column("steg1").hidden == 0

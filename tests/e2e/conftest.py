@@ -217,7 +217,12 @@ def fill_date(page, label: str, day) -> None:
     page.keyboard.press("Tab")
 
 
+def menu(page):
+    """The role's menu in the sidebar (drawn by narvaro.ui.shell; Streamlit's own page list is switched off)."""
+    return page.get_by_test_id("stSidebar").get_by_role("navigation", name="Meny")
+
+
 def go_to(page, title: str) -> None:
     """Follow the menu link with this title (the icon name precedes the text in the link)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(re.escape(title) + "$")).click()
+    menu(page).get_by_role("link", name=re.compile(re.escape(title) + "$")).click()
     settle(page)

@@ -1,0 +1,71 @@
+"""Daily screens in Chromium (issue 14): the first paint shows only the role's menu, the document is Swedish,
+and the coordinator's start page (Min dag) opens a case in the same session."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, _start, login, menu, open_page, settle
+from tools import appserver
+
+pytestmark = pytest.mark.e2e
+
+# Records, from the very first paint, anything that looks like Streamlit's automatic page list: its own nav
+# element, or a link named after a file in pages/ (anvandare, granskningslogg, import export, kom igang ...).
+WATCH_FIRST_PAINT = r"""
+window.__pageList = [];
+const FILE_NAMES = /^(anvandare|arende|arendetavla|granskningslogg|import[ _]export|indikatorer|inkommande|insatser|kom[ _]igang|motesvy|skolor|start|app)$/;
+new MutationObserver(() => {
+  if (document.querySelector('[data-testid="stSidebarNav"]')) window.__pageList.push('stSidebarNav');
+  for (const a of document.querySelectorAll('[data-testid="stSidebar"] a')) {
+    const text = (a.innerText || '').split('\n').pop().trim();
+    if (FILE_NAMES.test(text)) window.__pageList.push(text);
+  }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
+def test_first_paint_shows_only_the_roles_menu_in_swedish(tmp_path_factory, playwright_instance, browser):
+    # A server of its own: Streamlit's page-list mode belongs to the first run after the process starts.
+    server = _start(tmp_path_factory, "first_paint", users=[("fp.koordinator", "Fia Koordinator", "koordinator",
+                                                             "vo1")])
+    try:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1366, "height": 900}, locale="sv-SE")
+        context.add_init_script(WATCH_FIRST_PAINT)
+        page = context.new_page()
+        page.goto("/arendetavla")  # a sub-URL first: that run used to skip app.py and run the page file alone
+        expect(page.get_by_label("Användarnamn")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        page.goto("/")
+        expect(page.get_by_label("Användarnamn")).to_be_visible()
+        appserver.login(page, server.url, "fp.koordinator", PASSWORD)
+        expect(menu(page).get_by_role("link")).to_have_text([
+            re.compile(t + "$") for t in ("Start", "Ärendetavla", "Inkommande ärende", "Insatser",
+                                          "Arbete med skolor", "Indikatorer", "Mötesvy")])
+        for path in ("arendetavla", "indikatorer", "inkommande"):
+            open_page(page, path)
+            expect(page.locator("html")).to_have_attribute("lang", "sv")
+        assert page.evaluate("window.__pageList") == []
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_coordinators_start_page_lists_own_cases_and_opens_one(demo_server, new_page):
+    page = new_page(demo_server)
+    login(page, demo_server, "e2e.koordinator")
+    expect(page.get_by_role("heading", name="Min dag", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mina ärenden, mest brådskande först")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Möten denna vecka"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Uppgifter att göra")).to_be_visible()
+    cases = page.get_by_test_id("stMain").get_by_role("link", name=re.compile(r"NK-\d{4}-\d{4}$"))
+    expect(cases.first).to_be_visible()
+    first = cases.first.inner_text().split("\n")[-1].strip()
+    page.evaluate("window.__sameDocument = true")  # gone if the case opens with a full page load
+    cases.first.click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"arende\?arende=" + re.escape(first)))
+    expect(page.get_by_role("heading", name=re.compile(re.escape(first)))).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true")
