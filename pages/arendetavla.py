@@ -75,6 +75,7 @@ st.caption(board.school_time_note(cfg))
 # --- Hand-out (teamledare) -----------------------------------------------------------------------
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _assign() -> None:
     case_id = ss.get("ho_case")
     seen = ss.get("ho_seen", {}).get(case_id)

@@ -21,7 +21,10 @@ with tab_in:
     done = st.session_state.pop("imp_done", None)
     if done:
         st.success(done, icon=":material/check_circle:")
-    uploaded = st.file_uploader("Fil med ärenden", type=["csv", "xlsx"], key="imp_file")
+    limit_mb = st.get_option("server.maxUploadSize")
+    uploaded = st.file_uploader("Fil med ärenden", type=["csv", "xlsx"], key="imp_file",
+                                help=f"Filen får vara högst {limit_mb} MB (50 000 ärenden är ungefär 5 MB). "
+                                     "Dela en större fil i flera och läs in dem en i taget.")
     if uploaded is not None:
         data = uploaded.getvalue()
         with ui.session() as s:
@@ -66,6 +69,7 @@ with tab_out:
             return exporter.export_bytes(s, fmt, with_notes)[0]
 
 
+    @ui.callback  # a failure is told calmly on the next run
     def _record() -> None:
         with ui.session() as s:
             exporter.record_export(s, user.username, fmt, with_notes, "nedladdning")

@@ -50,6 +50,7 @@ if report.suppressed:
             icon=":material/visibility_off:")
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _record(what: str, fmt: str) -> None:
     with ui.session() as s:
         report_files.record_export(s, user.username, what, fmt, period)

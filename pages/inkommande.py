@@ -29,6 +29,7 @@ def _values() -> IntakeCreate:
     return IntakeCreate(**{f: ss.get(key(f)) for f in FIELDS})
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _save(confirm: bool = False) -> None:
     try:
         with ui.session() as s:

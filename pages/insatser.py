@@ -60,6 +60,7 @@ if user.role in PROMOTER_ROLES and custom:
     st.subheader("Lyft in en egen insats i exempellistan")
     errors = st.session_state.get("ins_promote_errors") or {}
 
+    @ui.callback  # a failure is told calmly on the next run
     def _promote() -> None:
         ss = st.session_state
         choice = ss.get("ins_promote_pick")

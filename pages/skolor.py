@@ -18,6 +18,7 @@ ss = st.session_state
 FLASH = "sk_flash"
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _activity() -> None:
     if run_save("sk_errors", lambda s: schools.record_activity(
             s, school_id=ss.get("sk_school"), kind=ss.get("sk_kind"), held_on=ss.get("sk_date"),
@@ -27,6 +28,7 @@ def _activity() -> None:
         ss[FLASH] = "Arbetet är registrerat."
 
 
+@ui.callback  # a failure is told calmly on the next run
 def _school() -> None:
     if run_save("sk_new_errors", lambda s: schools.add_school(
             s, name=ss.get("sk_new_name"), school_form=ss.get("sk_new_form"), provider=ss.get("sk_new_provider"),

@@ -108,6 +108,16 @@ def session(engine):
         yield s
 
 
+@pytest.fixture(autouse=True)
+def _process_from_files():
+    """Each test starts with the process read from data/ (a test that publishes a version leaves nothing behind)."""
+    from narvaro.core import versions
+
+    versions.forget()
+    yield
+    versions.forget()
+
+
 @pytest.fixture
 def frozen_clock():
     """Freeze 'now'; call the returned function to move it."""

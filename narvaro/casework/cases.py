@@ -9,6 +9,7 @@ from sqlalchemy import exc, insert, update
 from sqlmodel import Session, select
 
 from narvaro.core import audit, clock, permissions
+from narvaro.core.config import get_config
 from narvaro.core.errors import ClosedCaseError, NotAllowed, NotFound, StaleCaseError
 from narvaro.core.models import CLOSED, QUEUED, Case, CaseEvent, CaseNumberSeq
 from narvaro.core.permissions import CurrentUser
@@ -52,6 +53,7 @@ def create_case(session: Session, fields: dict[str, Any], by: str | None) -> Cas
     data.setdefault("number", next_case_number(session, received.year))
     data.setdefault("status", QUEUED)
     data["created_by"] = data["updated_by"] = by
+    data.setdefault("process_version", get_config().version)
     case = Case.model_validate(data)
     session.add(case)
     session.flush()
@@ -107,9 +109,11 @@ def claim(session: Session, case_id: int, expected_version: int, by: str | None,
     The version is bumped with a conditional UPDATE, so of two concurrent saves exactly one wins,
     on SQLite and PostgreSQL alike. Call this first in every service that changes a case.
     """
+    # The case is worked under the process version this server reads now (narvaro.core.versions.for_case).
+    worked_under = {"process_version": v} if (v := get_config().version) is not None else {}
     result = session.exec(
         update(Case).where(Case.id == case_id, Case.version == expected_version)
-        .values(version=Case.version + 1, updated_at=clock.now(), updated_by=by)
+        .values(version=Case.version + 1, updated_at=clock.now(), updated_by=by, **worked_under)
     )
     if result.rowcount != 1:
         case = session.get(Case, case_id)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from narvaro.casework import cases, closing, proofs
 from narvaro.casework.inputs import CaseClose
-from narvaro.core import audit, clock, school_year
+from narvaro.core import audit, clock, school_year, versions
 from narvaro.core.config import FOLLOW_UP_KIND, ChecklistItem, Config, Step, get_config
 from narvaro.core.errors import CalendarGap, FieldError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Case, ChecklistMark, Meeting, StepChange
@@ -99,7 +99,7 @@ def follow_up_window(case: Case, today: dt.date | None = None,
 
 def stages(session: Session, case: Case, today: dt.date | None = None, cfg: Config | None = None) -> list[Stage]:
     """Start → Steg 1 → Steg 2 → Uppföljning → Steg 3 (per round) → Steg 4 → Avslut, with dates and state."""
-    cfg = cfg or get_config()
+    cfg = cfg or versions.for_case(session, case)
     today = today or clock.today()
     steps = cfg.process.steps
     changes = step_entries(session, case.id)
@@ -202,12 +202,15 @@ def checklist(session: Session, case: Case, step_key: str | None = None, cycle: 
     step_key = step_key or case.current_step
     if step_key is None:
         return []
-    step = get_config().process.step(step_key)
+    step = versions.for_case(session, case).process.step(step_key)
     rnd = mark_cycle(case, step) if cycle is None else cycle
     marks = {m.item_key: m for m in session.exec(
         select(ChecklistMark).where(ChecklistMark.case_id == case.id, ChecklistMark.step_key == step_key,
                                     ChecklistMark.cycle == rnd)).all()}
-    return [ItemState(item=i, mark=marks.get(i.key)) for i in step.items]
+    # An item ticked under an earlier version and since taken out of the step is still shown as ticked.
+    gone = [ChecklistItem(key=k, text=f"{k} (finns inte längre i arbetsgången)") for k in marks
+            if step.item(k) is None]
+    return [ItemState(item=i, mark=marks.get(i.key)) for i in [*step.items, *gone]]
 
 
 def open_items(session: Session, case: Case) -> list[ChecklistItem]:

@@ -7,8 +7,7 @@ from typing import Iterator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from narvaro.core import db
-from narvaro.core.config import get_config
+from narvaro.core import db, versions
 
 
 def database_url(args) -> str:
@@ -17,10 +16,16 @@ def database_url(args) -> str:
 
 
 def open_engine(args) -> Engine:
-    """The engine for a command: validates data/ first, then migrates, like the app does at start-up."""
-    get_config()
+    """The engine for a command: migrated, and its published process read (seeded from data/, validated, on an
+    empty database), like the app does at start-up."""
     engine = db.make_engine(database_url(args))
-    db.migrate(engine)
+    try:
+        db.migrate(engine)
+        with db.session_scope(engine) as s:
+            versions.sync(s)
+    except Exception:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -28,6 +28,7 @@ PURGE = "gallring"
 BACKUP = "säkerhetskopia"
 CONFIG = "konfiguration"
 DEMO = "demo"
+PROCESS = "arbetsgång"  # a version of the process published or rolled back (narvaro.core.versions)
 REFUSED = "nekad"  # an attempt the rules refused: a case or page outside one's role, a locked login
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from narvaro.core.config_files import load_file, load_text  # noqa: F401  (load_file: the one-file check)
 from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
 from narvaro.core.errors import ConfigError
 from narvaro.core.school_year import Count, SchoolCalendar
@@ -137,7 +137,15 @@ class Process(_Strict):
 
 
 class ClosureReason(_Strict):
+    """`key` is the reason itself and stays; `label` is its name and may be changed (a renamed reason is counted as the
+    same reason in every year's indicators). Without a key, the label is the key."""
+    key: str = ""
     label: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_from_label(cls, data):
+        return {**data, "key": data.get("key") or data.get("label")} if isinstance(data, dict) else data
     returned_to_school: bool = False
     rector_declined: bool = False
     rector_closed: bool = False  # the rector ended the case at a follow-up meeting for lack of effect
@@ -200,6 +208,7 @@ class Reference(_Strict):
         if sum(r.returned_to_school for r in self.closure_reasons) != 1:
             raise ValueError("exakt ett avslutsskäl ska ha returned_to_school: true")
         _no_duplicates([r.label for r in self.closure_reasons])
+        _no_duplicates([r.key for r in self.closure_reasons])
         _no_duplicates([d.key for d in self.districts])
         if sum(r.rector_closed for r in self.closure_reasons) > 1:
             raise ValueError("högst ett avslutsskäl kan ha rector_closed: true")
@@ -320,69 +329,51 @@ class Config(BaseModel):
     surveys: Surveys
     calendar: SchoolCalendar
     data_dir: Path
+    version: int | None = None  # the published version in the database; None: read straight from data_dir
+    # Every closure-reason label any version used -> the reason's label now (same key): renames count as one reason.
+    closure_aliases: dict[str, str] = Field(default_factory=dict)
+
+    def closure_label(self, label: str | None) -> str | None:
+        """The reason's label in this version, for a label a case was closed with under any version."""
+        return self.closure_aliases.get(label, label) if label else label
+
+    def closure_names(self, label: str) -> list[str]:
+        """Every label the reason now called `label` has had (to count it in SQL)."""
+        return [label, *(old for old, now in self.closure_aliases.items() if now == label)]
 
 
-_FILES: dict[str, type[BaseModel]] = {
-    "process": Process,
-    "reference": Reference,
-    "interventions": Interventions,
-    "surveys": Surveys,
-    "calendar": SchoolCalendar,
-}
+FILE_NAMES = ("process", "reference", "interventions", "surveys", "calendar")  # data/<name>.yaml
+MODELS: dict[str, type[BaseModel]] = dict(zip(FILE_NAMES, (Process, Reference, Interventions, Surveys, SchoolCalendar)))
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """Walk the composed YAML tree along a pydantic error location to find its line (1-based)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == part), None)
-            if nxt is None:
-                break
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
+def parse_texts(texts: dict[str, str], where: str | Path, **extra) -> Config:
+    """The files' YAML texts validated as at start-up; a ConfigError names the file, line and key of every
+    problem. `where` is the folder the files are named under in messages."""
+    missing = [name for name in FILE_NAMES if name not in texts]
+    if missing:
+        raise ConfigError(f"{Path(where) / (missing[0] + '.yaml')}: filen saknas")
+    parts, problems = {}, []
+    for name, model in MODELS.items():
+        try:
+            parts[name] = load_text(texts[name], str(Path(where) / f"{name}.yaml"), model)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    problem = across_files(parts["process"], parts["reference"])
+    if problem:
+        raise ConfigError(f"{Path(where) / 'process.yaml'}: {problem}")
+    return Config(data_dir=Path(where), **parts, **extra)
 
 
-def load_file(path: Path, model: type[BaseModel]) -> BaseModel:
-    """One data file validated against its model; a ConfigError names the file, line and key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: filen saknas") from None
-    try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", rad {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: filen ska innehålla nycklar och värden, inte {type(raw).__name__}")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            key = ".".join(str(p) for p in loc) or "(filen)"
-            line = _line_of(node, loc)
-            where = f"rad {line}, " if line else ""
-            lines.append(f"{path}: {where}nyckel {key}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from None
+def read_texts(data_dir: Path | str) -> dict[str, str]:
+    """The files of a folder as text (a missing one is left out, for parse_texts to name)."""
+    paths = {name: Path(data_dir) / f"{name}.yaml" for name in FILE_NAMES}
+    return {name: p.read_text(encoding="utf-8") for name, p in paths.items() if p.exists()}
 
 
 def load_config(data_dir: Path | str | None = None) -> Config:
-    data_dir = Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)
-    parts = {name: load_file(data_dir / f"{name}.yaml", model) for name, model in _FILES.items()}
-    problem = across_files(parts["process"], parts["reference"])
-    if problem:
-        raise ConfigError(f"{data_dir / 'process.yaml'}: {problem}")
-    return Config(data_dir=data_dir, **parts)
+    return parse_texts(read_texts(folder := Path(data_dir or os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)), folder)
 
 
 @lru_cache(maxsize=4)
@@ -390,9 +381,18 @@ def _cached(data_dir: str) -> Config:
     return load_config(data_dir)
 
 
+_active: Config | None = None  # the published version this process last read (narvaro.core.versions.sync)
+
+
+def activate(config: Config | None) -> None:
+    """Make `config` what get_config() returns in this process (None: back to the files in data/)."""
+    global _active
+    _active = config
+
+
 def get_config() -> Config:
-    """The configuration for this process, read once; `reload_config` after the app edits a file."""
-    return _cached(str(Path(os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)))
+    """The published version narvaro.core.versions.sync last read (each app run), else data/*.yaml, read once."""
+    return _active or _cached(str(Path(os.environ.get("NARVARO_DATA_DIR") or DATA_DIR)))
 
 
 def reload_config() -> None:

@@ -10,6 +10,7 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, inspect, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine, select
@@ -93,6 +94,30 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE")
+
+
+AWAY, READ_ONLY = "away", "read_only"
+_READ_ONLY_WORDS = ("readonly", "read-only", "read only", "disk is full", "no space left", "disk i/o error")
+
+
+def fault_kind(exc: BaseException) -> str | None:
+    """AWAY when the database cannot be reached (server down, network gone, file unopenable), READ_ONLY when it
+    answers but refuses writes (a read-only file, a full disk); None when the error is not the database's."""
+    if isinstance(exc, sa_exc.DBAPIError) and (exc.connection_invalidated or isinstance(
+            exc, (sa_exc.OperationalError, sa_exc.InterfaceError))) or isinstance(exc, sa_exc.TimeoutError):
+        message = str(getattr(exc, "orig", exc)).lower()
+        return READ_ONLY if any(word in message for word in _READ_ONLY_WORDS) else AWAY
+    return None
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a query now."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return True
+    except sa_exc.SQLAlchemyError:
+        return False
 
 
 def is_migrated(engine: Engine) -> bool:

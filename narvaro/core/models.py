@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from narvaro.core import clock
@@ -115,6 +115,7 @@ class Case(SQLModel, table=True):
     # confirmed, with who and when (None: no confirmation was needed).
     return_confirmed_unmet: Optional[str] = Field(default=None, max_length=500)
     anonymised_on: Optional[dt.date] = None
+    process_version: Optional[int] = None  # the process version it was last worked under (narvaro.core.versions)
 
     created_at: dt.datetime = Field(default_factory=clock.now)
     created_by: Optional[str] = Field(default=None, max_length=64)
@@ -373,4 +374,19 @@ class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+
+
+class ProcessVersion(SQLModel, table=True):
+    """One published version of the process: the data files' YAML as published, never changed afterwards."""
+    __tablename__ = "process_versions"
+    id: Optional[int] = Field(default=None, primary_key=True)  # the version number users see
+    kind: str = Field(max_length=20)  # grund (seeded from data/), publicering, återställning, import
+    files: str = Field(sa_column=Column(Text, nullable=False))  # JSON: {"process": yaml text, "reference": ...}
+    reason: str = Field(max_length=500)
+    diff: str = Field(default="", sa_column=Column(Text, nullable=False))  # readable changes against the version before
+    based_on: Optional[int] = None  # the version a rollback restored
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+
+
 from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

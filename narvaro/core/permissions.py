@@ -34,6 +34,7 @@ PROMOTER_ROLES = frozenset({TEAM_LEADER})                # lift a custom interve
 INTAKE_ROLES = frozenset({TEAM_LEADER, COORDINATOR, REGISTRATOR})
 FIGURE_ROLES = frozenset({ADMIN, TEAM_LEADER, COORDINATOR, READER})  # the indicators
 DATA_ROLES = frozenset({ADMIN, TEAM_LEADER})             # import and export
+PROCESS_ROLES = frozenset({ADMIN, TEAM_LEADER})          # change the arbetsgång: publish and roll back versions
 SCHOOL_WORK_ROLES = CASE_WORKERS                         # record work with schools; see which schools refer cases
 
 
@@ -79,6 +80,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("meeting_view", "pages/motesvy.py", "Mötesvy", ":material/present_to_all:", FIGURE_ROLES, "motesvy"),
     PageSpec("import_export", "pages/import_export.py", "Import och export", ":material/swap_vert:", DATA_ROLES,
              "import-export"),
+    PageSpec("process_editor", "pages/arbetsgang.py", "Arbetsgång", ":material/account_tree:", PROCESS_ROLES,
+             "arbetsgang"),
     PageSpec("audit", "pages/granskningslogg.py", "Granskningslogg", ":material/policy:", frozenset({ADMIN}),
              "granskningslogg"),
     PageSpec("users", "pages/anvandare.py", "Användare", ":material/group:", frozenset({ADMIN}), "anvandare"),

@@ -38,12 +38,12 @@ class SexRow:
 
 def compute(session: Session, period: Period, config: Config | None = None) -> list[SexRow]:
     cfg = config or get_config()
-    returned = cfg.reference.returned_reason
+    returned = cfg.closure_names(cfg.reference.returned_reason)  # and its names before a rename
     sex = _sex()  # one expression object, so GROUP BY repeats the SELECT's bound parameters exactly
     incoming = dict(session.exec(select(sex, func.count(Case.id)).where(_between(Case.received_on, period))
                                  .group_by(sex)).all())
     closed = {k: (int(n), int(r or 0), avg) for k, n, r, avg in session.exec(
-        select(sex, func.count(Case.id), func.sum(sql_case((Case.closure_reason == returned, 1), else_=0)),
+        select(sex, func.count(Case.id), func.sum(sql_case((Case.closure_reason.in_(returned), 1), else_=0)),
                func.avg(days_between(session, Case.closed_on, Case.received_on)))
         .where(_between(Case.closed_on, period)).group_by(sex)).all()}
     queue = _median_queue(session, period)

@@ -190,7 +190,11 @@ def compute(session: Session, period: Period, config: Config | None = None) -> I
     closed_in = _between(Case.closed_on, period)
     received_in = _between(Case.received_on, period)
 
-    reasons = _ordered(_grouped(session, Case.closure_reason, closed_in), ref.closure_labels)
+    # A reason renamed in a later version of the process counts as the same reason, under its label now.
+    reasons: dict[str, int] = {}
+    for label, n in _grouped(session, Case.closure_reason, closed_in).items():
+        reasons[cfg.closure_label(label)] = reasons.get(cfg.closure_label(label), 0) + n
+    reasons = _ordered(reasons, ref.closure_labels)
     n_in, mean_in, n_out, mean_out = session.exec(
         select(func.count(Case.absence_percent_intake), func.avg(100 - Case.absence_percent_intake),
                func.count(Case.attendance_at_closing), func.avg(Case.attendance_at_closing))

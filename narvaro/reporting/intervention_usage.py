@@ -38,7 +38,8 @@ def usage(session: Session) -> list[Usage]:
     Counted in SQL (COUNT DISTINCT per case, so an intervention picked twice in one case counts once).
     A custom intervention whose name is now in the exempellista (it was promoted) counts as that entry.
     """
-    returned_label = get_config().reference.returned_reason
+    cfg = get_config()
+    returned_labels = cfg.closure_names(cfg.reference.returned_reason)  # and its names before a rename
     listed = catalogue.entries(session)
     names = {d.name: d.key for _, d in listed}
     ci = CaseIntervention
@@ -55,7 +56,7 @@ def usage(session: Session) -> list[Usage]:
         .subquery()
     )
     closed_case = sql_case((inner.c.status == CLOSED, inner.c.case_id), else_=null())
-    returned_case = sql_case((and_(inner.c.status == CLOSED, inner.c.reason == returned_label), inner.c.case_id),
+    returned_case = sql_case((and_(inner.c.status == CLOSED, inner.c.reason.in_(returned_labels)), inner.c.case_id),
                              else_=null())
     rows = session.exec(
         select(inner.c.gkey, inner.c.gname, inner.c.gkind, func.count(distinct(inner.c.case_id)),

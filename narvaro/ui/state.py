@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from narvaro.core import audit, db, permissions
+from narvaro.core import audit, db, permissions, versions
 from narvaro.core.config import Config, get_config
 from narvaro.core.permissions import CurrentUser
 
@@ -37,7 +37,15 @@ def session() -> Iterator[Session]:
 
 
 def config() -> Config:
-    return get_config()
+    """The process this run works under: the newest published version (one small query; parsed only when a new
+    version appeared, in this or another app server), seeded from data/*.yaml on first start."""
+    try:
+        with session() as s:
+            return versions.sync(s)
+    except Exception as exc:
+        if db.fault_kind(exc) is None:
+            raise
+        return get_config()  # the database is away: the version this process read last (narvaro.ui.faults)
 
 
 def current_user() -> CurrentUser | None:

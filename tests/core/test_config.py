@@ -57,10 +57,17 @@ def test_invalid_value_names_file_line_and_key(data_copy):
 
 def test_unknown_key_and_duplicate_reason_are_refused(data_copy):
     ref = data_copy / "reference.yaml"
-    ref.write_text(ref.read_text(encoding="utf-8").replace("  - {label: Övrigt}", "  - {label: Övrigt}\n  - {label: Övrigt}"),
+    text = ref.read_text(encoding="utf-8")
+    ref.write_text(text.replace("  - {key: ovrigt, label: Övrigt}", "  - {key: ovrigt, label: Övrigt}\n  - {label: Övrigt}"),
                    encoding="utf-8")
     with pytest.raises(ConfigError, match="Övrigt"):
         load_config(data_copy)
+    # A reason's key is the reason itself: two reasons may not share one, whatever their labels.
+    ref.write_text(text.replace("  - {key: ovrigt, label: Övrigt}", "  - {key: ovrigt, label: Övrigt}\n"
+                                "  - {key: ovrigt, label: Annat}"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="ovrigt"):
+        load_config(data_copy)
+    ref.write_text(text, encoding="utf-8")
     proc = data_copy / "process.yaml"
     proc.write_text(proc.read_text(encoding="utf-8").replace("  step1_days: 14", "  step1_days: 14\n  stepp1_days: 3"),
                     encoding="utf-8")

@@ -78,9 +78,9 @@ def test_account_locks_after_repeated_failures(app_env):
 
 
 EXPECTED_MENU = {
-    "admin": {"start", "dashboard", "meeting_view", "import_export", "audit", "users"},
+    "admin": {"start", "dashboard", "meeting_view", "import_export", "process_editor", "audit", "users"},
     "teamledare": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view",
-                   "import_export"},
+                   "import_export", "process_editor"},
     "koordinator": {"start", "board", "intake", "case", "interventions", "school_work", "dashboard", "meeting_view"},
     "registrator": {"start", "intake"},
     "lasare": {"start", "dashboard", "meeting_view"},

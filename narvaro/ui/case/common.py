@@ -13,6 +13,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from narvaro import ui
+from narvaro.ui import faults
 from narvaro.core.errors import ClosedCaseError, FieldError, FormError, NotAllowed, NotFound, StaleCaseError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED
 from narvaro.ui import feedback
@@ -140,6 +141,8 @@ def run_save(err_key: str, action: Callable[[Session], object]) -> bool:
         ss[err_key] = exc.errors
     except (StaleCaseError, ClosedCaseError, NotAllowed, NotFound) as exc:
         ss[err_key] = {FORM: str(exc)}
+    except Exception as exc:  # the database away, or a bug: a calm message above the form, never a traceback
+        ss[err_key] = {FORM: faults.message_for(exc)}
     else:
         ss.pop(err_key, None)
         return True
