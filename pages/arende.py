@@ -5,8 +5,10 @@ from narvaro import ui
 from narvaro.casework import cases, closing
 from narvaro.core.errors import NotAllowed, NotFound
 from narvaro.core.models import CLOSED, QUEUED
+from narvaro.ui.case import attendance_line
 from narvaro.ui.case import closing as case_closing
 from narvaro.ui.case import common as case_common
+from narvaro.ui.case import follow_pupil
 from narvaro.ui.case import interventions as interventions_panel
 from narvaro.ui.case import meetings as case_meetings
 from narvaro.ui.case import people as case_people
@@ -47,6 +49,8 @@ st.markdown(
     + f" · **Sexmånadersgräns:** {ui.fmt_date(closing.case_limit(case))}"
     + (f" ({ui.md(closing.limit_note(case))})" if closing.limit_note(case) else "")
 )
+with ui.session() as s:
+    follow_pupil.header(s, case)
 case_common.take_flash()
 if case.status == CLOSED:
     st.info("Ärendet är avslutat och kan bara läsas.", icon=":material/lock:")
@@ -61,6 +65,13 @@ elif closing.is_past_limit(case):
 case_common.tab_from_url(case.id)
 tabs = st.tabs(list(case_common.TABS.values()), key=case_common.tab_key(case.id),
                on_change=case_common.tab_changed, args=(case.id,))
+
+
+def _timeline() -> None:
+    attendance_line.render(case)  # issue 19: attendance over time, above the timeline
+    case_closing.render_timeline(case)
+
+
 panels = {
     "arbetsgang": lambda: case_steps.render(case, user, can_work),
     "moten": lambda: case_meetings.render(case, user, can_work),
@@ -68,7 +79,7 @@ panels = {
     "samtycke": lambda: case_people.render_consent(case, user, can_work),
     "anteckningar": lambda: case_people.render_notes(case, user, can_work),
     "avslut": lambda: case_closing.render(case, user, can_work, surveys=access.may_enter_surveys),
-    "tidslinje": lambda: case_closing.render_timeline(case),
+    "tidslinje": lambda: _timeline(),
     "elev": lambda: pupil_school.render(case, user, can_work),
 }
 for tab, draw in zip(tabs, panels.values()):

@@ -35,6 +35,7 @@ def _save(confirm: bool = False) -> None:
         with ui.session() as s:
             case = intake.register(s, _values(), by=user.username, today=clock.today(), confirm_duplicate=confirm)
             number, missing = case.number, case.missing_prerequisites
+            earlier = intake.earlier_case(s, case)
     except (FieldError, FormError) as exc:
         ss["in_errors"] = exc.errors
         ss.pop("in_duplicates", None)
@@ -45,7 +46,7 @@ def _save(confirm: bool = False) -> None:
         ui.renew_keys(tuple(f"in_{f}" for f in FIELDS))  # the next request starts on an empty form
         ss.pop("in_errors", None)
         ss.pop("in_duplicates", None)
-        ss["in_done"] = (number, missing)
+        ss["in_done"] = (number, missing, earlier.text() if earlier else None)
 
 
 def _cancel_duplicate() -> None:
@@ -56,8 +57,11 @@ st.title("Inkommande ärende")
 
 done = ss.pop("in_done", None)
 if done:
-    number, missing = done
+    number, missing, earlier = done
     st.success(f"Ärendet är registrerat och ligger i kön med nummer **{number}**.", icon=":material/check_circle:")
+    if earlier:
+        st.info(f"**Återaktualiserat:** eleven har ett tidigare avslutat ärende, {ui.md(earlier)}. Det nya ärendet "
+                "är markerat som återaktualiserat.", icon=":material/history:")
     if missing:
         st.warning(f"Komplettering behövs: {missing}.", icon=":material/assignment_late:")
 

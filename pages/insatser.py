@@ -8,7 +8,7 @@ from narvaro.casework.catalogue import KIND_LABELS, KINDS
 from narvaro.core.errors import FieldError, NotAllowed, NotFound
 from narvaro.core.permissions import PROMOTER_ROLES
 from narvaro.core.text import cell_text
-from narvaro.reporting import intervention_usage, suppression
+from narvaro.reporting import intervention_usage, suppression, what_worked
 from narvaro.ui.case import common as case_common
 from narvaro.ui.case import interventions as interventions_panel
 
@@ -18,7 +18,9 @@ threshold = cfg.process.rules.small_number_threshold
 
 st.title("Insatser")
 st.caption("Exempellistan är en utgångspunkt för samtalet med skolan. Siffrorna visar hur många ärenden som använt "
-           "insatsen och, bland avslutade ärenden, hur många som avslutades för att eleven återgått till undervisning. "
+           "insatsen och, bland avslutade ärenden, hur många som avslutades för att eleven återgått till undervisning, "
+           "medianen av närvarons förändring (närvaro vid avslut − närvaro vid inskrivning, i procentenheter) och "
+           "medianen av månader till avslut. "
            f"{suppression.notice(threshold)} så att ingen elev kan kännas igen.")
 
 
@@ -36,15 +38,19 @@ search = st.text_input("Sök insats", key="ins_search", placeholder="t.ex. SMS, 
 with ui.session() as s:
     used = intervention_usage.usage(s)
     found = catalogue.catalogue(s, search)
+    worked = what_worked.compute(s)
 by_key = {u.key: u for u in used if u.key is not None}
 custom = [u for u in used if u.key is None]
+worked_by_key = {w.key: w for w in worked if w.key is not None}
+worked_custom = {(w.name, w.kind): w for w in worked if w.key is None}
 
 for kind in KINDS:
     st.subheader(f"{KIND_LABELS[kind]} insatser")
     if not found[kind]:
         st.caption("Inga insatser matchar sökningen.")
         continue
-    rows = [{"Insats": d.name, "Beskrivning": d.description, **intervention_usage.usage_display(by_key.get(d.key), threshold)}
+    rows = [{"Insats": d.name, "Beskrivning": d.description, **intervention_usage.usage_display(by_key.get(d.key), threshold),
+             **what_worked.medians(worked_by_key.get(d.key), threshold)}
             for d in found[kind]]
     st.dataframe(_frame(rows), hide_index=True, key=f"ins_table_{kind}")
 
@@ -52,7 +58,8 @@ st.subheader("Egna insatser i ärenden")
 if not custom:
     st.caption("Inga egna insatser har lagts in i något ärende.")
 else:
-    rows = [{"Insats": u.name, "Typ": KIND_LABELS.get(u.kind, u.kind), **intervention_usage.usage_display(u, threshold)}
+    rows = [{"Insats": u.name, "Typ": KIND_LABELS.get(u.kind, u.kind), **intervention_usage.usage_display(u, threshold),
+             **what_worked.medians(worked_custom.get((u.name, u.kind)), threshold)}
             for u in custom]
     st.dataframe(_frame(rows), hide_index=True, key="ins_table_custom")
 

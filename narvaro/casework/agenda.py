@@ -9,6 +9,7 @@ import html
 
 from sqlmodel import Session, col, select
 
+from narvaro.casework import attendance_over_time
 from narvaro.casework.board import coordinator_names
 from narvaro.casework.meetings import FOLLOW_UP, last_follow_up, period_start
 from narvaro.casework.tasks import open_tasks
@@ -40,6 +41,9 @@ def agenda_lines(session: Session, case: Case, kind: str, on: dt.date | None) ->
                 lines.append(f"   Perioden sedan {since.isoformat()}."
                              + (f" Förra mötet: {percent_in_text(last.attendance_percent)}." if last and
                                 last.attendance_percent is not None else ""))
+                recent = attendance_over_time.last_values(session, case, 3)
+                if recent:
+                    lines.append("   Senaste närvarovärden: " + "; ".join(p.text() for p in recent) + ".")
             if q.key == "fortsatta_insatser":
                 lines += [f"   - {ci.name} ({ci.status})" for ci in ongoing] or ["   - Inga pågående insatser."]
             lines.append("")

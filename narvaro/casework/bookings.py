@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from narvaro.core import audit, clock
 from narvaro.core.config import FOLLOW_UP_KIND
 from narvaro.core.errors import FieldError
-from narvaro.core.models import Case
+from narvaro.core.models import Case, User
 from narvaro.core.models_booking import BOOKED, CANCELLED, HELD, MeetingBooking
 from narvaro.core.validate import text
 
@@ -97,17 +97,24 @@ def file_name(case: Case, row: MeetingBooking) -> str:
 
 
 def ics(session: Session, case: Case, row: MeetingBooking, *, by: str) -> bytes:
-    """The booking as an .ics file in Swedish local time (Europe/Stockholm); the download is audited."""
+    """The booking as an .ics file in Swedish local time (Europe/Stockholm); the download is audited. The person
+    downloading is its organizer when their e-mail is known (users.email)."""
     audit.record(session, by, audit.EXPORT, case.id, f"kalenderfil {row.kind} {row.on_date}")
-    return ics_bytes(case.number, row)
+    email = session.exec(select(User.email).where(User.username == by)).first()
+    return ics_bytes(case.number, row, organizer=email)
 
 
-def ics_bytes(case_number: str, row: MeetingBooking) -> bytes:
+def ics_bytes(case_number: str, row: MeetingBooking, organizer: str | None = None) -> bytes:
+    """Outlook matches an update to the meeting it has by UID and SEQUENCE only in a meeting request
+    (METHOD:REQUEST with an ORGANIZER, RFC 5546); without an organizer's e-mail the file is a plain publication
+    (METHOD:PUBLISH), which calendar programs import, and some re-import as a second entry."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", "REQUEST" if organizer else "PUBLISH")
     event = icalendar.Event()
+    if organizer:
+        event.add("organizer", icalendar.vCalAddress(f"mailto:{organizer}"))
     event.add("uid", row.uid)
     event.add("sequence", row.sequence)
     event.add("dtstamp", row.updated_at.astimezone(dt.timezone.utc))

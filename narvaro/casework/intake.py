@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from narvaro.casework.cases import create_case
+from narvaro.casework.cases import add_event, create_case
 from narvaro.casework.inputs import IntakeCreate
 from narvaro.core import personnummer
 from narvaro.core.config import get_config
@@ -198,6 +198,44 @@ def find_open_duplicates(session: Session, pupil_code: str | None, personal_numb
     return found
 
 
+@dataclass(frozen=True)
+class EarlierCase:
+    """A closed case of the same pupil: the new case is återaktualiserat."""
+    case_id: int
+    number: str
+    closed_on: dt.date
+    reason: str | None
+
+    def text(self) -> str:
+        return (f"{self.number}, avslutat {self.closed_on.isoformat()}"
+                + (f" ({self.reason})" if self.reason else ""))
+
+
+def find_earlier_closed(session: Session, pupil_code: str | None, personal_number: str | None) -> list[EarlierCase]:
+    """Closed cases of the same pupil (same pupil code, or same personnummer), latest closing first."""
+    conditions = []
+    if pupil_code:
+        conditions.append(func.upper(func.trim(Case.pupil_code)) == pupil_code.strip().upper())
+    if personal_number:
+        conditions.append(Case.personal_number == personal_number)
+    if not conditions:
+        return []
+    rows = session.exec(
+        select(Case.id, Case.number, Case.closed_on, Case.closure_reason)
+        .where(Case.status == CLOSED, Case.closed_on.is_not(None), or_(*conditions))  # type: ignore[union-attr]
+        .order_by(Case.closed_on.desc(), Case.id.desc()).limit(10)  # type: ignore[union-attr]
+    ).all()
+    return [EarlierCase(i, n, c, r) for i, n, c, r in rows]
+
+
+def earlier_case(session: Session, case: Case) -> EarlierCase | None:
+    """The earlier closed case an återaktualiserat case points at."""
+    if case.reactivated_from is None:
+        return None
+    row = session.get(Case, case.reactivated_from)
+    return EarlierCase(row.id, row.number, row.closed_on, row.closure_reason) if row and row.closed_on else None
+
+
 def _school(session: Session, clean: dict[str, Any]) -> School:
     if clean.get("school_id") is not None:
         school = session.get(School, clean["school_id"])
@@ -229,7 +267,13 @@ def register(session: Session, request: IntakeCreate, *, by: str, today: dt.date
     school = _school(session, clean)
     missing = missing_prerequisites(clean)
     fields = {k: v for k, v in clean.items() if k not in {"new_school", "school_id"}}
+    earlier = find_earlier_closed(session, clean["pupil_code"], clean["personal_number"])
     fields.update(school_id=school.id, school_form=school.school_form, provider=school.provider,
                   district=school.district, needs_completion=bool(missing),
-                  missing_prerequisites=("; ".join(missing)[:500] or None))
-    return create_case(session, fields, by)
+                  missing_prerequisites=("; ".join(missing)[:500] or None),
+                  reactivated_from=earlier[0].case_id if earlier else None)
+    case = create_case(session, fields, by)
+    if earlier:
+        add_event(session, case.id, "återaktualiserat", f"Återaktualiserat: eleven har ett tidigare avslutat ärende, "
+                  f"{earlier[0].text()}.", by, case.received_on)
+    return case

@@ -96,6 +96,9 @@ def update_status(session: Session, case_id: int, expected_version: int, ci_id: 
     cases.claim(session, case_id, expected_version, by)
     before = ci.status
     ci.status = status
+    # The attendance line marks the end: the day it left the open statuses (back to open: it goes on again).
+    ended = status not in get_config().reference.open_intervention_statuses
+    ci.end_on = (ci.end_on or clock.today()) if ended else None
     session.add(ci)
     cases.add_event(session, case_id, "insats", f"Insatsen {ci.name}: status {before} → {status}.", by)
     audit.record(session, by, audit.CHANGE, case_id, f"insats {ci.id} status {status}")

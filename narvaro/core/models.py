@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: Optional[dt.datetime] = None
     created_at: dt.datetime = Field(default_factory=clock.now)
+    # The second factor (TOTP, RFC 6238): the shared secret, and the last 30-second step used (no replay).
+    totp_secret: Optional[str] = Field(default=None, max_length=64)
+    totp_last_step: Optional[int] = None
 
 
 class School(SQLModel, table=True):
@@ -92,6 +95,7 @@ class Case(SQLModel, table=True):
     consent_status: Optional[str] = Field(default=None, max_length=40)  # asked at intake before 003 (no longer)
     needs_completion: bool = Field(default=False, index=True)
     missing_prerequisites: Optional[str] = Field(default=None, max_length=500)
+    reactivated_from: Optional[int] = None  # återaktualiserat: the pupil's latest earlier closed case (id)
 
     received_on: dt.date = Field(index=True)
     assigned_on: Optional[dt.date] = Field(default=None, index=True)
@@ -245,6 +249,7 @@ class CaseIntervention(SQLModel, table=True):
     performed_by: Optional[str] = Field(default=None, max_length=120)
     actor_type: Optional[str] = Field(default=None, max_length=40)
     start_on: Optional[dt.date] = None
+    end_on: Optional[dt.date] = None  # the day its status became one that is not open (genomförd, avbruten)
     plan: Optional[str] = Field(default=None, max_length=500)
     status: str = Field(default="planerad", max_length=20)
     created_by: str = Field(max_length=64)
@@ -389,4 +394,5 @@ class ProcessVersion(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 
+from narvaro.core.auth_models import LoginSession, LoginThrottle, RecoveryCode  # noqa: E402,F401  (same metadata)
 from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

@@ -30,7 +30,7 @@ from narvaro.casework import caseload as load
 from narvaro.core import clock
 from narvaro.core.config import Config, get_config
 from narvaro.core.models import Case
-from narvaro.reporting import surveys
+from narvaro.reporting import rereferral, surveys
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 UNSTATED = "Ej angivet"
@@ -102,11 +102,17 @@ class Indicators:
     incoming_breakdown: list[dict[str, Any]]
     caseload: list[dict[str, Any]]
     queue_time: Durations
+    rereferred: int = 0  # pupils closed as returned who got a new case within 365 days (reporting.rereferral)
 
     @property
     def returned_share(self) -> float | None:
         """Percent of the cases closed in the period that closed because the pupil returned."""
         return round2(100 * self.returned_to_school / self.closed) if self.closed else None
+
+    @property
+    def rereferred_share(self) -> float | None:
+        """Percent of the returned_to_school cases whose pupil came back within 12 months."""
+        return round2(100 * self.rereferred / self.returned_to_school) if self.returned_to_school else None
 
 
 def round2(value: float | None) -> float | None:
@@ -228,6 +234,7 @@ def compute(session: Session, period: Period, config: Config | None = None) -> I
         caseload=caseload(session, period.end),
         queue_time=durations(session, days_between(session, Case.assigned_on, Case.received_on),
                              _between(Case.assigned_on, period)),
+        rereferred=rereferral.count(session, period.start, period.end, ref.returned_reason),
     )
 
 
@@ -305,6 +312,8 @@ def as_json(ind: Indicators) -> dict[str, Any]:
         "queued_at_end": ind.queued_at_end,
         "returned_to_school": ind.returned_to_school,
         "returned_share_percent": ind.returned_share,
+        "rereferred_within_12_months": ind.rereferred,
+        "rereferred_share_percent": ind.rereferred_share,
         "mean_months": ind.case_time.mean_months,
         "median_months": ind.case_time.median_months,
         "closure_reasons": ind.closure_reasons,

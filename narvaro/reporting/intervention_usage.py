@@ -32,6 +32,31 @@ class Usage:
         return round(100.0 * self.returned / self.closed, 1) if self.closed else None
 
 
+def grouped_uses(session: Session, listed=None, *extra_columns):
+    """One row per intervention used in a case, with the group it counts in: `gkey` (exempellista key; a promoted
+    custom name counts as its entry), or for a custom one `gname`/`gkind`; plus the case's status and reason."""
+    listed = catalogue.entries(session) if listed is None else listed
+    names = {d.name: d.key for _, d in listed}
+    ci = CaseIntervention
+    by_name = sql_case(*[(ci.name == n, literal(k)) for n, k in names.items()], else_=null()) if names else null()
+    gkey = func.coalesce(ci.intervention_key, by_name)
+    # Grouping happens on a subquery's columns: PostgreSQL will not match the same CASE expression twice
+    # when its bound parameters get different names in SELECT and GROUP BY.
+    return (select(ci.case_id.label("case_id"), gkey.label("gkey"),
+                   sql_case((gkey.is_(None), ci.name), else_=literal("")).label("gname"),
+                   sql_case((gkey.is_(None), ci.kind), else_=literal("")).label("gkind"),
+                   Case.status.label("status"), Case.closure_reason.label("reason"), *extra_columns)
+            .join(Case, Case.id == ci.case_id))
+
+
+def group_name(key: str | None, gname: str, gkind: str, defs: dict) -> tuple[str, str]:
+    """(kind, name) of a group: the exempellista entry's, or the custom intervention's own."""
+    if key is not None:
+        kind, d = defs.get(key, (gkind or "", None))
+        return kind, (d.name if d else key)
+    return gkind, gname
+
+
 def usage(session: Session) -> list[Usage]:
     """Per intervention: cases that used it, closed ones, and closed ones where the pupil returned to school.
 
@@ -41,20 +66,7 @@ def usage(session: Session) -> list[Usage]:
     cfg = get_config()
     returned_labels = cfg.closure_names(cfg.reference.returned_reason)  # and its names before a rename
     listed = catalogue.entries(session)
-    names = {d.name: d.key for _, d in listed}
-    ci = CaseIntervention
-    by_name = sql_case(*[(ci.name == n, literal(k)) for n, k in names.items()], else_=null()) if names else null()
-    gkey = func.coalesce(ci.intervention_key, by_name)
-    # Grouping happens on a subquery's columns: PostgreSQL will not match the same CASE expression twice
-    # when its bound parameters get different names in SELECT and GROUP BY.
-    inner = (
-        select(ci.case_id.label("case_id"), gkey.label("gkey"),
-               sql_case((gkey.is_(None), ci.name), else_=literal("")).label("gname"),
-               sql_case((gkey.is_(None), ci.kind), else_=literal("")).label("gkind"),
-               Case.status.label("status"), Case.closure_reason.label("reason"))
-        .join(Case, Case.id == ci.case_id)
-        .subquery()
-    )
+    inner = grouped_uses(session, listed).subquery()
     closed_case = sql_case((inner.c.status == CLOSED, inner.c.case_id), else_=null())
     returned_case = sql_case((and_(inner.c.status == CLOSED, inner.c.reason.in_(returned_labels)), inner.c.case_id),
                              else_=null())
@@ -66,11 +78,7 @@ def usage(session: Session) -> list[Usage]:
     defs = {d.key: (kind, d) for kind, d in listed}
     out = []
     for key, gname, gkind, n, n_closed, n_returned in rows:
-        if key is not None:
-            kind, d = defs.get(key, (gkind or "", None))
-            name = d.name if d else key
-        else:
-            kind, name = gkind, gname
+        kind, name = group_name(key, gname, gkind, defs)
         out.append(Usage(key, name, kind, int(n), int(n_closed), int(n_returned)))
     return sorted(out, key=lambda u: (u.key is None, u.name))
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from narvaro.core import permissions
 from narvaro.core.config import Config, get_config
-from narvaro.reporting import by_sex, cooperation, indicators, school_reach, suppression
+from narvaro.reporting import by_sex, cooperation, indicators, school_reach, suppression, what_worked
 from narvaro.reporting import surveys as surveys_report
 from narvaro.reporting.indicators import UNSTATED, Indicators, Period
 
@@ -66,8 +66,10 @@ def build(session: Session, period: Period, years: tuple[int, int] | None = None
     tables = [
         _overview(ind, cfg, hide, t),
         _reasons(ind, hide, t),
+        _rereferral(ind, cfg, hide, t),
         _case_time(ind, hide, t),
         _effects(ind, hide, t),
+        _what_worked(what_worked.compute(session, period.start, period.end), t),
         _attendance(ind, hide, t),
         _statistics(indicators.statistics_table(session, first, last), cfg, hide, t),
         _sex_split(indicators.sex_split(session, first, last), cfg, hide, t),
@@ -145,6 +147,21 @@ def _reasons(ind: Indicators, hide: bool, t: int) -> Table:
                            ("Andel av avslutade (%)", share)])
 
 
+def _rereferral(ind: Indicators, cfg: Config, hide: bool, t: int) -> Table:
+    ret = cfg.reference.returned_reason.lower()
+    rows = [
+        (f"Avslutade: {ret}", _c(ind.returned_to_school, hide, t)),
+        ("Elever med nytt ärende inom 12 månader", _c(ind.rereferred, hide, t)),
+        (f"Andel av {ret} (%)", _d(ind.rereferred_share, min(ind.rereferred, ind.returned_to_school), hide, t)),
+    ]
+    return Table("aterkomst", "Återaktualiserade inom 12 månader", _frame(rows, ["Mått", "Värde"]),
+                 Chart("bar", "Mått", ["Värde"], horizontal=True, only={"Mått": [r[0] for r in rows[:2]]}),
+                 note=f"Av ärendena som avslutades under perioden med skälet {ret}: hur många elever (samma elevkod "
+                      "eller personnummer) fick ett nytt ärende med Inkom högst 365 dagar efter avslutsdagen. "
+                      "Fönstret får sträcka sig förbi periodens slut.",
+                 headline=rows[1:])
+
+
 def _case_time(ind: Indicators, hide: bool, t: int) -> Table:
     ct = ind.case_time
     rows = [
@@ -168,6 +185,18 @@ def _effects(ind: Indicators, hide: bool, t: int) -> Table:
     return Table("effekt", "Effekt av insatserna", df,
                  Chart("grouped", "Bedömning", ["Operativa insatser", "Samordnande insatser"]),
                  note="Bedömningen vid avslut, ärenden avslutade under perioden.")
+
+
+def _what_worked(worked: list[what_worked.Worked], t: int) -> Table:
+    # Hidden for every role, not only a läsare (as on the Insatser page): a few closed cases are known pupils.
+    rows = [{"Insats": w.name, **what_worked.display(w, t)} for w in worked]
+    df = _frame([list(r.values()) for r in rows], ["Insats", *what_worked.COLUMNS])
+    return Table("vad_gav_effekt", "Vad gav effekt: per insats", df,
+                 Chart("bar", "Insats", [what_worked.COLUMNS[1]], horizontal=True, y_title="Procentenheter"),
+                 note="Ärenden avslutade under perioden som använt insatsen. Närvaroförändring = närvaro vid avslut − "
+                      "närvaro vid inskrivning (100 − frånvaro i ansökan); månader = dagar från inkommet till "
+                      f"avslutat / 30,4375. Antal under {t} och medianer och andelar på färre ärenden visas inte, "
+                      "för alla roller.")
 
 
 def _attendance(ind: Indicators, hide: bool, t: int) -> Table:

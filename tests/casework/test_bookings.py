@@ -97,3 +97,20 @@ def test_place_too_long_is_refused_at_the_field(engine, frozen_clock):
     assert err.value.field == "book_place"
     with Session(engine) as s:
         assert bookings.current(s, case_id).on_date == D(2025, 9, 29)  # unchanged
+
+
+def test_with_the_organizers_email_the_file_is_a_meeting_request(engine, frozen_clock):
+    from narvaro.core.models import User
+
+    case_id = in_steg2(engine, frozen_clock)
+    with db.session_scope(engine) as s:
+        anna = s.exec(select(User).where(User.username == "anna")).one()
+        anna.email = "anna@example.se"
+        s.add(anna)
+    uid, cal, _ = download(engine, case_id)
+    assert str(cal["method"]) == "REQUEST"
+    assert str(event_of(cal)["organizer"]) == "mailto:anna@example.se"
+    with db.session_scope(engine) as s:
+        row = bookings.current(s, case_id)
+        plain = icalendar.Calendar.from_ical(bookings.ics_bytes("NK-X", row))
+    assert str(plain["method"]) == "PUBLISH" and "organizer" not in event_of(plain)

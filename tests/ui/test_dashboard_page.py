@@ -19,9 +19,9 @@ def _fill(url):
 
 
 # The page shows the tables in this order (narvaro.reporting.tables.build).
-ORDER = ["oversikt", "avslutsskal", "arendetid", "effekt", "narvaro", "statistik", "kon", "kon_utfall", "inkomna",
+ORDER = ["oversikt", "avslutsskal", "aterkomst", "arendetid", "effekt", "vad_gav_effekt", "narvaro", "statistik", "kon", "kon_utfall", "inkomna",
          "belastning", "kotid", "samverkan", "skolarbete", "enkat_svarsfrekvens"]
-NO_CHART = {"enkat_svarsfrekvens"}
+NO_CHART = {"enkat_svarsfrekvens", "vad_gav_effekt"}  # vad_gav_effekt: no intervention in this fixture, an empty table has no chart
 
 
 def _table(at, key):
@@ -50,6 +50,8 @@ def test_page_and_command_line_agree(app_env, frozen_clock, capsys):
     assert times["Median (månader)"] == charts.cell_text(data["median_months"]) == "3,02"
     reasons = dict(zip(*[_table(at, "avslutsskal")[c] for c in ("Avslutsskäl", "Antal")]))
     assert reasons == {k: charts.cell_text(v) for k, v in data["closure_reasons"].items()}
+    back = dict(zip(*[_table(at, "aterkomst")[c] for c in ("Mått", "Värde")]))
+    assert back["Elever med nytt ärende inom 12 månader"] == charts.cell_text(data["rereferred_within_12_months"])
     shown = _table(at, "inkomna")
     assert sorted(zip(shown["Skolform"], shown["Huvudman"], shown["Kön"], shown["Antal"])) == sorted(
         (r["skolform"], r["huvudman"], r["kon"], str(r["count"])) for r in data["incoming_breakdown"])
@@ -116,7 +118,9 @@ def test_meeting_view_one_indicator_per_screen(app_env, frozen_clock):
     assert at.query_params["indikator"] == "effekt"
     at.button(key="mv_prev").click().run()
     at.button(key="mv_prev").click().run()
-    assert at.selectbox(key="mv_indicator").value == "avslutsskal"
+    # Issue 19: the pupils who came back within 12 months have their own screen, after the closing reasons.
+    assert at.selectbox(key="mv_indicator").value == "aterkomst"
+    assert "Återaktualiserade inom 12 månader" in text_of(at) and "Elever med nytt ärende inom 12 månader" in text_of(at)
 
 
 def test_pages_refuse_roles_without_access(app_env):
