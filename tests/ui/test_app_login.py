@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from narvaro.core import db, permissions
 from narvaro.core.models import AuditEntry, User
-from tests.conftest import TEST_PASSWORD, add_user, logged_in_app, make_app, page_as, rerun_app, text_of
+from tests.conftest import TEST_PASSWORD, add_user, logged_in_app, make_app, page_as, rerun_app, text_of, widget
 
 
 def test_first_start_offers_admin_creation_and_demo(app_env):
@@ -53,7 +53,7 @@ def _login(at, username, password):
 
 
 def test_login_with_the_form_and_wrong_password(app_env):
-    add_user(app_env, "anna", "koordinator")
+    add_user(app_env, "anna", "lasare")  # a role without a second factor
     at = make_app().run()
     assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]
     _login(at, "anna", "fel-losenord")
@@ -64,17 +64,7 @@ def test_login_with_the_form_and_wrong_password(app_env):
     assert "Min dag" in text_of(at)
     with Session(db.make_engine(app_env)) as s:
         actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.username == "anna")).all()]
-    assert actions == ["misslyckad inloggning", "inloggning"]
-
-
-def test_account_locks_after_repeated_failures(app_env):
-    add_user(app_env, "anna", "koordinator")
-    at = make_app().run()
-    for _ in range(5):
-        _login(at, "anna", "fel-losenord")
-    assert "Kontot är låst" in text_of(at)
-    _login(at, "anna", TEST_PASSWORD)  # right password, but locked
-    assert at.session_state["authentication_status"] is False
+    assert actions == ["misslyckad inloggning", "inloggning", "session start"]
 
 
 EXPECTED_MENU = {
@@ -126,9 +116,15 @@ def test_admin_sees_and_creates_users(app_env):
     submit = next(b for b in at.button if b.label == "Skapa användare")
     submit.click().run()
     assert "Lösenordet måste ha minst 10 tecken." in text_of(at)
+    assert at.text_input(key="nu_username").value == "ny.koordinator"  # a refusal keeps what was typed
     at.text_input(key="nu_password").input(TEST_PASSWORD)
     next(b for b in at.button if b.label == "Skapa användare").click().run()
     assert "ny.koordinator" in list(at.dataframe[0].value["Användarnamn"])
+    assert "Användaren ny.koordinator är skapad." in text_of(at)
+    # The form starts clean for the next user: fresh keys, empty fields, the first role.
+    assert [widget(at, "text_input", f"nu_{f}").value for f in ("username", "name", "password")] == ["", "", ""]
+    assert widget(at, "text_input", "nu_username").key == "nu_username_g1"
+    assert widget(at, "selectbox", "nu_role").value != "koordinator"
 
 
 def test_session_ends_after_inactivity(app_env, frozen_clock):
@@ -165,7 +161,7 @@ def test_app_runs_the_same_on_postgresql(pg_database, monkeypatch):
     assert not at.exception
     assert list(at.dataframe[0].value["Användarnamn"]) == ["chefen"]
     with Session(engine) as s:
-        assert [e.action for e in s.exec(select(AuditEntry)).all()][-1] == "inloggning"
+        assert "inloggning" in [e.action for e in s.exec(select(AuditEntry)).all()]
     engine.dispose()
 
 
