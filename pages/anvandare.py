@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from narvaro import ui
-from narvaro.core import users
+from narvaro.core import second_factor, sessions, users
 from narvaro.core.errors import FieldError, NotFound
 from narvaro.core.permissions import ROLES, role_label
 
@@ -14,10 +14,15 @@ district_keys = [None] + [d.key for d in ref.districts]
 
 with ui.session() as s:
     everyone = users.list_users(s)
+    signed_in = {}
+    for row in sessions.live(s):
+        signed_in[row.username] = signed_in.get(row.username, 0) + 1
 st.dataframe(pd.DataFrame([{
     "Användarnamn": u.username, "Namn": u.name, "Roll": role_label(u.role),
     "Verksamhetsområde": ref.district_name(u.district), "Aktiv": u.active,
     "Kan logga in": bool(u.password_hash), "Låst": users.is_locked(u),
+    "Tvåstegsverifiering": "kopplad" if u.totp_secret else ("krävs, ej kopplad" if second_factor.required(u.role) else "–"),
+    "Inloggningar nu": signed_in.get(u.username, 0),
 } for u in everyone]), hide_index=True, width="stretch")
 
 errors: dict[str, str] = st.session_state.get("user_errors", {})
@@ -63,3 +68,16 @@ if chosen:
                 st.success("Sparat.")
             except (FieldError, NotFound) as exc:
                 st.error(str(exc))
+
+    left, right = st.columns(2)
+    if left.button("Logga ut användaren överallt", key="end_sessions", icon=":material/devices_off:"):
+        with ui.session() as s:
+            n = sessions.end_all(s, target.username, sessions.ADMIN_ENDED, by=admin.username)
+        st.success(f"{n} inloggning(ar) för {target.username} avslutade.")
+    if right.button("Återställ tvåstegsverifiering", key="reset_2fa", icon=":material/phonelink_erase:",
+                    disabled=not target.totp_secret,
+                    help="När telefonen är borttappad: användaren kopplar en ny app vid nästa inloggning."):
+        with ui.session() as s:
+            second_factor.reset(s, users.get_user(s, target.username), by=admin.username)
+            sessions.end_all(s, target.username, sessions.ADMIN_ENDED, by=admin.username)
+        st.success(f"Tvåstegsverifieringen för {target.username} är återställd.")

@@ -1,21 +1,24 @@
 """Ärendetavla: the cases by state, warnings at a glance, and the team leader's hand-out from the queue.
 
-Filters live in the URL (?koordinator=...&omrade=...&varningar=1) so a view can be bookmarked and shown
-in a team meeting. Each column loads at most a fixed number of cards (narvaro.casework.board.load_board).
+Filters and the view (board or list) live in the URL (?koordinator=...&omrade=...&varningar=1&vy=lista) so a view
+can be bookmarked and shown in a team meeting. Each column loads at most a fixed number of cards
+(narvaro.casework.board.load_board); the board itself is one custom component (narvaro.ui.board_view).
 """
-import html
-
 import pandas as pd
 import streamlit as st
 
 from narvaro import ui
 from narvaro.casework import board, caseload, handout
-from narvaro.casework.board import QUEUE, BoardFilters
+from narvaro.casework.board import BoardFilters
 from narvaro.core import clock
 from narvaro.core.errors import FieldError, NotAllowed, StaleCaseError
 from narvaro.core.permissions import HANDOUT_ROLES, openable
+from narvaro.ui import board_view
 
 user = ui.guard("board")
+opened = st.session_state.pop(board_view.OPEN_KEY, None)
+if opened:  # a card was clicked (or Enter pressed on it): open the case in this session, before any query
+    st.switch_page("pages/arende.py", query_params={"arende": opened})
 cfg = ui.config()
 ref, rules = cfg.reference, cfg.process.rules
 ss = st.session_state
@@ -24,6 +27,7 @@ labels = board.warning_labels(cfg)
 step_names = {s.key: s.name for s in cfg.process.steps}
 districts = {d.key: d.name for d in ref.districts}
 column_titles = {c.key: c.title for c in board.columns(cfg)}
+VIEWS = {"tavla": "Tavla", "lista": "Lista"}
 
 st.title("Ärendetavla")
 
@@ -38,10 +42,11 @@ if "bd_from_url" not in ss:
     ss["bd_district"], ss["bd_school_form"] = wanted.district, wanted.school_form
     ss["bd_provider"], ss["bd_state"] = wanted.provider, wanted.state
     ss["bd_warnings"], ss["bd_mine"] = wanted.warnings_only, wanted.mine
+    ss["bd_view"] = st.query_params.get("vy") if st.query_params.get("vy") in VIEWS else "tavla"
     ss["bd_from_url"] = True
 
 with st.container(border=True):
-    c = st.columns([2, 2, 2, 2, 2, 1, 1], vertical_alignment="bottom")
+    c = st.columns(5, vertical_alignment="bottom")
     c[0].selectbox("Koordinator", list(people), index=None, format_func=people.get, placeholder="Alla",
                    key="bd_coordinator")
     c[1].selectbox("Verksamhetsområde", list(districts), index=None, format_func=districts.get, placeholder="Alla",
@@ -50,13 +55,16 @@ with st.container(border=True):
     c[3].selectbox("Huvudman", ref.providers, index=None, placeholder="Alla", key="bd_provider")
     c[4].selectbox("Läge", list(column_titles), index=None, format_func=column_titles.get, placeholder="Alla",
                    key="bd_state")
-    c[5].checkbox("Bara varningar", key="bd_warnings")
-    c[6].checkbox("Mina ärenden", key="bd_mine")
+    c = st.columns([2, 2, 3], vertical_alignment="center")
+    c[0].checkbox("Bara varningar", key="bd_warnings")
+    c[1].checkbox("Mina ärenden", key="bd_mine")
+    c[2].segmented_control("Visa som", list(VIEWS), format_func=VIEWS.get, key="bd_view", required=True)
 
 filters = BoardFilters(coordinator=ss["bd_coordinator"], district=ss["bd_district"],
                        school_form=ss["bd_school_form"], provider=ss["bd_provider"], state=ss["bd_state"],
                        warnings_only=ss["bd_warnings"], mine=ss["bd_mine"])
-st.query_params.from_dict(filters.to_params())
+view = ss.get("bd_view") or "tavla"
+st.query_params.from_dict({**filters.to_params(), **({"vy": view} if view != "tavla" else {})})
 
 with ui.session() as s:
     # Least data: a coordinator's cards are the cases the case page opens for them; the others are only counted.
@@ -71,6 +79,11 @@ gap = board.calendar_warning(today, cfg)
 if gap:
     st.warning(gap, icon=":material/event_busy:")
 st.caption(board.school_time_note(cfg))
+
+# --- The board (or the list) -------------------------------------------------------------------------
+
+make = board_view.list_payload if view == "lista" else board_view.payload
+board_view.draw(make(shown, labels, step_names))
 
 # --- Hand-out (teamledare) -----------------------------------------------------------------------
 
@@ -138,50 +151,3 @@ if user.role in HANDOUT_ROLES:
                 "Över riktvärdet": "ja" if ld.open_cases >= rules.caseload_guideline else "nej",
             } for ld in loads])
             st.dataframe(table, hide_index=True, key="ho_loads")
-
-# --- The board ------------------------------------------------------------------------------------
-
-
-def _card(card: board.Card, col_key: str, place: int | None) -> None:
-    with st.container(border=True):
-        ui.case_link(card.number)
-        lines = [f"**{html.escape(card.pupil_code)}** · {html.escape(card.school or '–')} · {card.school_form}"]
-        if col_key == QUEUE:
-            lines.append(f"Plats {place} i kön · väntat {card.days_since_received} dagar")
-            if card.needs_completion:
-                lines.append(f"Komplettering behövs: {html.escape(card.missing_prerequisites or '')}")
-        else:
-            lines.append(f"Koordinator: {', '.join(card.coordinators) or '–'}")
-            if card.current_step and col_key not in step_names:
-                lines.append(f"Steg: {step_names.get(card.current_step, card.current_step)}")
-            if card.days_in_step is not None:
-                lines.append(f"{card.days_in_step} dagar i steget")
-            lines.append(f"Inkom för {card.days_since_received} dagar sedan"
-                         if card.closed_on is None else f"Avslutat {ui.fmt_date(card.closed_on)}")
-            lines.append(f"Nästa möte: {ui.fmt_date(card.next_meeting_on)}")
-        lines += [f":material/warning: {labels[w]}" for w in card.warnings]
-        st.markdown("  \n".join(lines))
-
-
-cols = st.columns(len(shown.columns))
-for slot, column in zip(cols, shown.columns):
-    with slot:
-        st.markdown(f"**{column.title}** ({column.total})")
-        if column.key == QUEUE:
-            ready = [(i + 1, c) for i, c in enumerate(column.cards) if not c.needs_completion]
-            incomplete = [(i + 1, c) for i, c in enumerate(column.cards) if c.needs_completion]
-            for place, card in ready:
-                _card(card, column.key, place)
-            if incomplete:
-                st.markdown("**Komplettering behövs**")
-                for place, card in incomplete:
-                    _card(card, column.key, place)
-        else:
-            for card in column.cards:
-                _card(card, column.key, None)
-        if column.more:
-            st.caption(f"{column.more} fler – använd filtren för att se dem.")
-        elif not column.cards and not column.hidden:
-            st.caption("Inga ärenden.")
-        if column.hidden:
-            st.caption(f"{column.hidden} andra ärenden (inte dina).")

@@ -144,12 +144,26 @@ def make_app():
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
+def start_session(username: str) -> str:
+    """A signed-in server-side session for `username` (second factor passed), as a login makes; returns its token."""
+    from narvaro.core import sessions
+
+    engine = db.make_engine(os.environ["NARVARO_DATABASE_URL"])
+    with db.session_scope(engine) as s:
+        token = sessions.start(s, username, "test", second_factor_done=True)
+    engine.dispose()
+    return token
+
+
 def logged_in_app(username: str, page: str | None = None):
-    """An AppTest with `username` logged in (as the authenticator's cookie would), optionally on `page`."""
+    """An AppTest with `username` logged in (as the login form and its session would), optionally on `page`."""
+    from narvaro.ui.state import SESSION_TOKEN_KEY
+
     at = make_app()
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["name"] = username
+    at.session_state[SESSION_TOKEN_KEY] = start_session(username)
     at.run()
     if page:
         at.switch_page(page)

@@ -5,6 +5,8 @@ only by the functions that need it.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import socket
 import subprocess
@@ -48,24 +50,61 @@ def create_user(database_url: str, username: str, name: str, role: str, password
                           env=app_env(database_url), timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"create-user {username} misslyckades: {done.stderr or done.stdout}")
+    enrol_totp(database_url, username)
+
+
+def totp_secret(username: str) -> str:
+    """The test user's TOTP secret, made from the name (test users only; a real one is random, see core.second_factor)."""
+    return base64.b32encode(hashlib.sha256(b"narvaro-e2e-totp:" + username.encode()).digest()[:20]).decode()
+
+
+def enrol_totp(database_url: str, username: str) -> None:
+    """Give a test user its second factor, as if enrolled with an authenticator app (the enrolment screen itself is
+    tested through the app)."""
+    from narvaro.core import db, users
+
+    engine = db.make_engine(database_url)
+    with db.session_scope(engine) as s:
+        user = users.get_user(s, username)
+        user.totp_secret, user.totp_last_step = totp_secret(username), None
+        s.add(user)
+    engine.dispose()
+
+
+_last_step: dict[str, int] = {}
+
+
+def totp_code(username: str) -> str:
+    """A valid code for the test user, never one used before (the server takes each code once, and one 30-second step
+    ahead); a third login within one step waits for the clock."""
+    import pyotp
+
+    step = max(int(time.time() // 30), _last_step.get(username, -1) + 1)
+    while step > int(time.time() // 30) + 1:
+        time.sleep(0.5)
+    _last_step[username] = step
+    return pyotp.TOTP(totp_secret(username)).at(step * 30)
 
 
 class AppServer:
     """`streamlit run <script>` on a free port of 127.0.0.1, with its output in a log file."""
 
     def __init__(self, database_url: str, log_path: Path, script: str = "app.py", cwd: Path = ROOT,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, args: list[str] | None = None, port: int | None = None):
         self.database_url = database_url
         self.log_path = Path(log_path)
         self.script = script
         self.cwd = Path(cwd)
         self.env = env or app_env(database_url)
-        self.port = free_port()
+        self.port = port or free_port()
+        self.args = list(args or [])  # more `streamlit run` options, e.g. --secrets.files or --server.baseUrlPath
+        base = self.args[self.args.index("--server.baseUrlPath") + 1] if "--server.baseUrlPath" in self.args else ""
+        self.base_path = "/" + base.strip("/") if base.strip("/") else ""
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     def start(self, timeout: float = 90) -> "AppServer":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +112,7 @@ class AppServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *self.args],
             cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
@@ -136,7 +175,12 @@ def login(page, base_url: str, username: str, password: str, timeout: float = 60
     page.get_by_label("Användarnamn").fill(username, timeout=timeout)
     page.get_by_label("Lösenord", exact=True).fill(password)
     page.get_by_role("button", name="Logga in").click()
-    page.get_by_role("button", name="Logga ut").wait_for(timeout=timeout)
+    logout, code = page.get_by_role("button", name="Logga ut", exact=True), page.get_by_label("Engångskod")
+    logout.or_(code).first.wait_for(timeout=timeout)
+    if code.is_visible():  # the role needs the second factor
+        code.fill(totp_code(username))
+        page.get_by_role("button", name="Verifiera").click()
+    logout.wait_for(timeout=timeout)
     wait_ready(page, timeout)
     # The login cookie is written by a component once the page has drawn it, a moment after the run ends; a
     # page load before that would meet the login form again.

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from narvaro.casework import board, caseload
 from narvaro.casework.workflow import window_dates
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, school_year
 from narvaro.core.config import Config, get_config
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED, Assignment, AuditEntry, Case, Consent, Task, User
 
@@ -74,9 +74,13 @@ def _step_due(case: Case, cfg: Config) -> Due | None:
 
 
 def _limit_due(case: Case, cfg: Config) -> Due:
-    months = cfg.process.rules.case_max_months
+    rules = cfg.process.rules
+    months = rules.case_max_months
     started = case.first_rector_contact_on or case.assigned_on or case.received_on
-    limit = clock.add_months(started, months)
+    if rules.case_max_count == "school_time":  # as the board counts it: school days, holidays not counted
+        limit = school_year.add_days(cfg.calendar, "school_time", started, school_year.months_as_days(months))
+    else:
+        limit = clock.add_months(started, months)
     if case.extended_until and case.extended_until > limit:
         return Due("Förlängningen går ut", case.extended_until)
     return Due(f"{months} månader", limit)

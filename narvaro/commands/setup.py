@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.set_defaults(func=_create_user)
 
     p = sub.add_parser("demo", help="ladda påhittade demodata och demoanvändare")
-    p.add_argument("--cases", type=int, default=80)
+    p.add_argument("--cases", type=int, default=360, help="avslutade ärenden i historiken (tre år); dagens tavla läggs till")
     p.add_argument("--password-stdin", action="store_true",
                    help="ett gemensamt lösenord för demoanvändarna från standard in (annars slumpas de)")
     p.set_defaults(func=_demo)
@@ -81,7 +81,7 @@ def _demo(args) -> int:
     except (FieldError, NotAllowed) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Demodata laddade ({args.cases} påhittade ärenden). Demoanvändare:")
+    print(f"Demodata laddade ({args.cases} avslutade påhittade ärenden och en levande tavla för i dag). Demoanvändare:")
     for username, pw in passwords.items():
         print(f"  {username:20} {'(ditt lösenord)' if password else pw}")
     return 0

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from narvaro.core.config_files import load_file, load_text  # noqa: F401  (load_file: the one-file check)
 from narvaro.core.config_outcomes import FollowUpOutcome, across_files, check_outcomes
+from narvaro.core.config_rules import Rules
 from narvaro.core.errors import ConfigError
 from narvaro.core.school_year import Count, SchoolCalendar
 
@@ -79,21 +80,6 @@ class Question(_Strict):
 
 # The follow-up meeting's four questions (seed 003) each have a field of their own; the texts are free.
 FOLLOW_UP_QUESTION_KEYS = ("nulage", "narvaro", "fortsatta_insatser", "nytt_mote")
-
-
-class Rules(_Strict):
-    step1_days: int = Field(ge=1)
-    step1_count: Count = "calendar"
-    case_max_months: int = Field(ge=1)
-    case_max_count: Count = "calendar"
-    caseload_guideline: int = Field(ge=1)
-    queue_warning_days: int = Field(ge=1)
-    small_number_threshold: int = Field(ge=1)
-    retention_years_after_close: int = Field(ge=1)
-    session_timeout_minutes: int = Field(ge=1)
-    max_failed_logins: int = Field(ge=1)
-    login_lock_minutes: int = Field(ge=1)
-    majority_age: int = Field(default=18, ge=1)  # the pupil decides alone from this age (002:62)
 
 
 class Process(_Strict):

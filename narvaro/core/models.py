@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: Optional[dt.datetime] = None
     created_at: dt.datetime = Field(default_factory=clock.now)
+    # The second factor (TOTP, RFC 6238): the shared secret, and the last 30-second step used (no replay).
+    totp_secret: Optional[str] = Field(default=None, max_length=64)
+    totp_last_step: Optional[int] = None
 
 
 class School(SQLModel, table=True):
@@ -391,4 +394,5 @@ class ProcessVersion(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=clock.now)
 
 
+from narvaro.core.auth_models import LoginSession, LoginThrottle, RecoveryCode  # noqa: E402,F401  (same metadata)
 from narvaro.core.models_booking import MeetingBooking  # noqa: E402,F401  (registered with the metadata)

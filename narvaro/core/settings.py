@@ -76,3 +76,29 @@ def login_sleep_seconds() -> float:
 
 def cookie_name() -> str:
     return os.environ.get("NARVARO_COOKIE_NAME", "narvaro_inloggning")
+
+
+def behind_proxy() -> bool:
+    """NARVARO_BEHIND_PROXY=1 when nginx (deploy/) is in front: then its X-Real-IP and X-Forwarded-Proto are trusted."""
+    return os.environ.get("NARVARO_BEHIND_PROXY", "").lower() in {"1", "true", "yes"}
+
+
+OIDC_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def oidc_configured() -> bool:
+    """Whether `[auth]` in the secrets file configures a sign-in provider for Streamlit's st.login (Entra ID or any
+    OpenID Connect provider): redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url."""
+    auth = secrets_table().get("auth")
+    return isinstance(auth, dict) and all(auth.get(k) for k in OIDC_KEYS)
+
+
+def local_login_enabled() -> bool:
+    """Local password accounts: on unless the provider is configured and `local_login = false` is set in the secrets
+    file (or NARVARO_LOCAL_LOGIN=0)."""
+    if not oidc_configured():
+        return True
+    env = os.environ.get("NARVARO_LOCAL_LOGIN")
+    if env is not None:
+        return env.lower() not in {"0", "false", "no"}
+    return secrets_table().get("local_login", True) is not False

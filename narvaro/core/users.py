@@ -8,9 +8,10 @@ from typing import Optional
 import bcrypt
 from sqlmodel import Session, SQLModel, select
 
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, sessions
 from narvaro.core.config import get_config
 from narvaro.core.errors import FieldError, NotAllowed, NotFound
+from narvaro.core.auth_models import LoginThrottle
 from narvaro.core.models import User
 from narvaro.core.permissions import ADMIN, CASE_WORKERS, ROLES
 
@@ -84,6 +85,7 @@ def set_password(session: Session, user: User, password: str, by: str | None) ->
     user.locked_until = None
     session.add(user)
     audit.record(session, by, audit.USER_ADMIN, detail=f"nytt lösenord för {user.username}")
+    sessions.end_all(session, user.username, sessions.PASSWORD_CHANGED, by=by)
 
 
 def update_user(session: Session, username: str, change: UserUpdate, *, by: str) -> User:
@@ -99,6 +101,8 @@ def update_user(session: Session, username: str, change: UserUpdate, *, by: str)
     user.role, user.active, user.district = change.role, change.active, change.district or None
     if change.active:
         user.locked_until, user.failed_logins = None, 0
+    else:
+        sessions.end_all(session, user.username, sessions.INACTIVE_ACCOUNT, by=by)
     session.add(user)
     audit.record(session, by, audit.USER_ADMIN,
                  detail=f"ändrade {user.username}: roll {change.role}, {'aktiv' if change.active else 'inaktiv'}")
@@ -146,31 +150,66 @@ def login_credentials(session: Session) -> dict:
     }}
 
 
-def record_login(session: Session, username: str, success: bool) -> str | None:
-    """Count a login attempt. Returns a message for the user when the account is (now) locked."""
+GENERIC_FAILURE = "Fel användarnamn eller lösenord."  # the same for an unknown user, a wrong password, a lock
+
+
+def login_wait_seconds(session: Session, username: str, address: str) -> int:
+    """Seconds before the next attempt for this typed username from this address (0: go ahead). The delay
+    doubles per failure after the free ones, so guessing is slow while a lock needs very many attempts."""
     rules = get_config().process.rules
+    row = _throttle(session, username, address)
+    if row is None or row.failures < rules.login_free_attempts:
+        return 0
+    delay = min(2 ** (row.failures - rules.login_free_attempts + 1), rules.login_max_delay_seconds)
+    left = (row.last_failure_at + dt.timedelta(seconds=delay) - clock.now()).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+def _throttle(session: Session, username: str, address: str) -> LoginThrottle | None:
+    return session.exec(select(LoginThrottle).where(LoginThrottle.username == username[:200],
+                                                    LoginThrottle.address == address[:64])).first()
+
+
+def record_login(session: Session, username: str, success: bool, address: str | None = None) -> None:
+    """Count a password attempt: audited in every case (known user or not, locked or not), with the address."""
+    rules = get_config().process.rules
+    username = (username or "").strip().lower()
     user = get_user(session, username)
+    where = f"från {address}" if address else None
+    address = address or "okänd"
+    row = _throttle(session, username, address)
     if success:
         if user is not None:
             user.failed_logins, user.locked_until = 0, None
             session.add(user)
-        audit.record(session, username, audit.LOGIN)
-        return None
+        if row is not None:
+            session.delete(row)
+        audit.record(session, username, audit.LOGIN, detail=where)
+        return
+    if row is None:
+        row = LoginThrottle(username=username[:200], address=address[:64], failures=0)
+    row.failures += 1
+    row.last_failure_at = clock.now()
+    session.add(row)
     if user is not None and is_locked(user):
         # Not a wrong password: the attempt was refused unchecked, and the log says so (loggkontroll).
-        audit.record(session, username, audit.REFUSED, detail="inloggning: kontot är låst")
-        return f"Kontot är låst efter för många misslyckade inloggningar. Försök igen om {rules.login_lock_minutes} minuter."
-    audit.record(session, username or None, audit.LOGIN_FAILED)
+        audit.record_refusal(session, username, "inloggning: kontot är låst" + (f", {where}" if where else ""))
+        return
+    audit.record(session, username or None, audit.LOGIN_FAILED, detail=where)
     if user is None:
-        return None
+        return
     user.failed_logins += 1
-    message = None
     if user.failed_logins >= rules.max_failed_logins:
         user.locked_until = clock.now() + dt.timedelta(minutes=rules.login_lock_minutes)
         user.failed_logins = 0
-        message = f"Kontot är låst efter för många misslyckade inloggningar. Försök igen om {rules.login_lock_minutes} minuter."
+        audit.record(session, username, audit.USER_ADMIN,
+                     detail=f"kontot låst i {rules.login_lock_minutes} minuter efter {rules.max_failed_logins} misslyckade inloggningar")
     session.add(user)
-    return message
+
+
+def record_waiting(session: Session, username: str, address: str) -> None:
+    """An attempt made before the delay was over: not checked, but audited."""
+    audit.record_refusal(session, (username or "").strip().lower() or None, f"inloggning under väntetid från {address}")
 
 
 def coordinators(session: Session, active_only: bool = True) -> list[User]:

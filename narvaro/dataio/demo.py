@@ -77,8 +77,11 @@ def ensure_schools(session: Session) -> list[School]:
     return schools
 
 
-def load_demo(session: Session, password: str | None = None, n_cases: int = 80, seed: int = 2024) -> dict[str, str]:
-    """Create the demo users, schools and cases. Returns {username: password} to show once."""
+def load_demo(session: Session, password: str | None = None, n_cases: int = 360, seed: int = 2024) -> dict[str, str]:
+    """Create the demo users, schools and cases: `n_cases` cases of closed history over three years, and today's
+    living board (narvaro.dataio.demo_day). Returns {username: password} to show once."""
+    from narvaro.dataio import demo_day
+
     if is_demo_database(session):
         raise NotAllowed("Demodata finns redan i databasen.")
     passwords: dict[str, str] = {}
@@ -90,8 +93,13 @@ def load_demo(session: Session, password: str | None = None, n_cases: int = 80, 
         passwords[username] = pw
     schools = ensure_schools(session)
     coordinators = [u for u in people if u.role == COORDINATOR]
-    fill_cases(session, random.Random(seed), n_cases, schools, coordinators, by="demo")
-    audit.record(session, "demo", audit.DEMO, detail=f"laddade demodata med {n_cases} ärenden")
+    rng = random.Random(seed)
+    today = clock.today()
+    fill_cases(session, rng, n_cases, schools, coordinators, by="demo", end=today - dt.timedelta(days=21))
+    demo_day.close_leftovers(session, rng, before=today - dt.timedelta(days=1), by="demo")
+    now = demo_day.fill_today(session, rng, schools, coordinators, by="demo", today=today)
+    audit.record(session, "demo", audit.DEMO,
+                 detail=f"laddade demodata med {n_cases} avslutade och {len(now)} pågående ärenden")
     return passwords
 
 

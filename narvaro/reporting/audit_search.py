@@ -13,7 +13,8 @@ from narvaro.core.models import AuditEntry, Case
 
 LIMIT = 500
 ACTIONS = (audit.VIEW, audit.CREATE, audit.CHANGE, audit.ASSIGN, audit.CLOSE, audit.REOPEN, audit.EXPORT,
-           audit.IMPORT, audit.LOGIN, audit.LOGIN_FAILED, audit.LOGOUT, audit.USER_ADMIN, audit.PURGE,
+           audit.IMPORT, audit.LOGIN, audit.LOGIN_FAILED, audit.LOGOUT, audit.SESSION_START, audit.SESSION_END,
+           audit.SECOND_FACTOR, audit.USER_ADMIN, audit.PURGE,
            audit.BACKUP, audit.CONFIG, audit.PROCESS, audit.DEMO, audit.REFUSED)
 
 

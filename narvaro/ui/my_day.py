@@ -164,7 +164,7 @@ def admin(user: CurrentUser) -> None:
     c4.metric("Senaste säkerhetskopia",
               clock.local(day.last_backup).strftime("%Y-%m-%d %H:%M") if day.last_backup else "okänd")
     if day.last_backup is None:
-        st.caption("Ingen säkerhetskopia är registrerad i granskningsloggen (`python -m narvaro backup`).")
+        st.caption("Ingen säkerhetskopia är registrerad i granskningsloggen (python -m narvaro backup).")
     left, right = st.columns(2)
     with left:
         st.subheader("Användare per roll")

@@ -15,6 +15,7 @@ from narvaro.core.permissions import CurrentUser
 USER_KEY = "narvaro_user"
 FLASH_KEY = "narvaro_flash"  # a message for the next screen (e.g. after first-start setup)
 DEMO_PASSWORDS_KEY = "narvaro_demo_passwords"
+SESSION_TOKEN_KEY = "narvaro_session_token"  # this browser session's server-side login session (core.sessions)
 
 
 @st.cache_resource(show_spinner=False)

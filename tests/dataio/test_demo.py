@@ -60,4 +60,35 @@ def test_cli_init_and_demo(tmp_path):
     assert weak.returncode == 1 and "minst 10 tecken" in weak.stderr
     engine = db.make_engine(url)
     with Session(engine) as s:
-        assert s.exec(select(func.count()).select_from(Case)).one() == 10
+        assert s.exec(select(func.count()).select_from(Case).where(Case.status == "closed")).one() == 10  # history
+        assert s.exec(select(func.count()).select_from(Case).where(Case.status != "closed")).one() >= 7 * 8 + 5
+
+
+def test_demo_looks_like_a_real_day(engine, frozen_clock):
+    """Issue 14:7: each of the seven coordinators has 8-14 open cases over every step, a queue of 5-8, warnings of
+    every kind, meetings this week, tasks due, and three years of closed history."""
+    from narvaro.casework import board, my_day
+    from narvaro.core.models import Task
+    from narvaro.dataio import demo_day
+
+    today = dt.date(2025, 9, 15)
+    with db.session_scope(engine) as s:
+        demo.load_demo(s, n_cases=120)
+    with Session(engine) as s:
+        per = demo_day.open_cases_per_coordinator(s)
+        assert len(per) == 7 and all(8 <= n <= 14 for n in per.values()), per
+        steps = s.exec(select(User.username, Case.current_step).join(Assignment, Assignment.user_id == User.id)
+                       .join(Case, Case.id == Assignment.case_id).where(Case.status.in_(("assigned", "active")))).all()
+        for username in per:
+            assert {step for who, step in steps if who == username} == {"start", "steg1", "steg2", "steg3", "steg4"}
+        queued = s.exec(select(func.count()).select_from(Case).where(Case.status == "queued")).one()
+        assert 5 <= queued <= 8
+        warnings = board.warning_counts(s, today)
+        assert all(n > 0 for n in warnings.values()), warnings
+        week = my_day.week_of(today)
+        assert s.exec(select(func.count()).select_from(Case).where(
+            Case.next_meeting_on >= week[0], Case.next_meeting_on <= week[1])).one() >= 3
+        assert s.exec(select(func.count()).select_from(Task).where(Task.due_on <= week[1])).one() >= 7
+        first, last = s.exec(select(func.min(Case.closed_on), func.max(Case.closed_on))).one()
+        assert first.year <= today.year - 2 and last < today
+        assert s.exec(select(func.count()).select_from(Case).where(Case.status == "closed")).one() >= 100

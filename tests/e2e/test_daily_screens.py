@@ -69,3 +69,93 @@ def test_coordinators_start_page_lists_own_cases_and_opens_one(demo_server, new_
     expect(page).to_have_url(re.compile(r"arende\?arende=" + re.escape(first)))
     expect(page.get_by_role("heading", name=re.compile(re.escape(first)))).to_be_visible()
     assert page.evaluate("window.__sameDocument === true")
+
+
+# The element that has the keyboard focus, also inside a component's shadow root.
+DEEP_ACTIVE = """() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? {tag: el.tagName, cls: el.className || '', text: (el.innerText || '').trim(),
+               href: el.getAttribute('href') || ''} : null;
+}"""
+
+
+def _tab_to(page, wanted: str, limit: int = 120) -> dict:
+    """Press Tab until the focused element has class `wanted` (keyboard only: no click, no focus() call)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        active = page.evaluate(DEEP_ACTIVE)
+        if active and wanted in active["cls"].split():
+            return active
+    raise AssertionError(f"Tab nådde aldrig ett element med klassen {wanted}")
+
+
+def test_board_card_opens_the_case_by_keyboard_alone(demo_server, new_page, axe_source):
+    from tests.e2e.test_accessibility import run_axe
+
+    page = new_page(demo_server)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, demo_server, "e2e.teamledare")
+    open_page(page, "arendetavla")
+    cards = page.locator("a.nv-card")
+    expect(cards.first).to_be_visible()
+    # Whole case numbers: never wrapped or clipped at 1366 px.
+    assert page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+        .flatMap(h => [...h.shadowRoot.querySelectorAll('.nv-num')])
+        .every(n => n.scrollWidth <= n.clientWidth + 1 && n.getClientRects().length === 1)""")
+    assert run_axe(page, axe_source) == []
+    page.evaluate("window.__sameDocument = true")
+    card = _tab_to(page, "nv-card")
+    number = card["text"].split("\n")[0]
+    assert re.fullmatch(r"NK-\d{4}-\d{4}", number) and card["href"].endswith(number)
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page).to_have_url(re.compile(r"arende\?arende=" + re.escape(number)))
+    expect(page.get_by_role("heading", name=re.compile(re.escape(number)))).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true")  # the same session: no full page load
+
+
+def test_list_view_sorts_and_opens_a_case(demo_server, new_page, axe_source):
+    from tests.e2e.test_accessibility import run_axe
+
+    page = new_page(demo_server)
+    login(page, demo_server, "e2e.teamledare")
+    open_page(page, "arendetavla?vy=lista")
+    table = page.locator("table.nv-list")
+    expect(table).to_be_visible()
+    assert run_axe(page, axe_source) == []
+    rows = table.locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    header = table.get_by_role("columnheader", name="Elevkod")
+    expect(header).to_have_attribute("aria-sort", "none")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    codes = [t.strip() for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert codes == sorted(codes, key=str.lower) and len(codes) > 3
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    # The view is in the URL: the Tavla button goes back to the board.
+    page.get_by_role("radio", name="Tavla").click()
+    settle(page)
+    expect(page.locator("a.nv-card").first).to_be_visible()
+    assert "vy=lista" not in page.url
+    page.get_by_role("radio", name="Lista").click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"vy=lista"))
+    link = page.locator("table.nv-list tbody a").first
+    number = link.inner_text().strip()
+    link.click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"arende\?arende=" + re.escape(number)))
+
+
+@pytest.mark.parametrize("username", ["e2e.koordinator", "e2e.teamledare", "e2e.registrator", "e2e.lasare",
+                                      "e2e.admin"])
+def test_start_page_of_every_role_passes_axe(demo_server, new_page, axe_source, username):
+    from tests.e2e.test_accessibility import run_axe
+
+    page = new_page(demo_server)
+    login(page, demo_server, username)
+    open_page(page, "")  # a page load of its own: no element left over from the login's run
+    expect(page.get_by_role("heading", name="Min dag", level=1)).to_be_visible()
+    assert run_axe(page, axe_source) == []

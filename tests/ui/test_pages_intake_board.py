@@ -1,5 +1,6 @@
 """The intake page and the case board through AppTest, on dated fixtures with a frozen clock."""
 import datetime as dt
+import json
 
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -152,16 +153,35 @@ def _fixture(url):
     engine.dispose()
 
 
+def board_data(at) -> dict:
+    """What the page gave the board component (narvaro.ui.board_view): AppTest does not run its script."""
+    (component,) = at.get("bidi_component")
+    return json.loads(component.proto.json)
+
+
+def board_cards(at) -> list[dict]:
+    """Every card in board order, with its pupil code and the group it is shown in."""
+    out = []
+    for column in board_data(at)["columns"]:
+        for group in column["groups"]:
+            for card in group["cards"]:
+                out.append({**card, "code": card["lines"][0].split(" · ")[0], "column": column["key"],
+                            "group": group["title"]})
+    return out
+
+
 def test_board_queue_order_warnings_and_filters_in_the_url(app_env, frozen_clock, calendar_days):
     _fixture(app_env)
     add_user(app_env, "tl", "teamledare")
     at = _board(app_env, "tl")
     assert not at.exception
     shown = text_of(at)
-    positions = [shown.index(f"**{code}**") for code in ("Q-OLD", "Q-OLD2", "Q-NEW", "Q-LIMIT")]
-    assert positions == sorted(positions)  # turn order; the incomplete one shown apart, after the complete ones
-    assert shown.index("**Komplettering behövs**") < shown.index("**Q-LIMIT**")
-    assert "Plats 1 i kön · väntat 45 dagar" in shown and "Plats 3 i kön · väntat 30 dagar" in shown
+    queue = [c for c in board_cards(at) if c["column"] == "ko"]
+    # Turn order; the incomplete one is shown apart, after the complete ones, and keeps its place number.
+    assert [(c["code"], c["group"]) for c in queue] == [
+        ("Q-OLD", ""), ("Q-OLD2", ""), ("Q-NEW", ""), ("Q-LIMIT", "Komplettering behövs")]
+    assert queue[0]["lines"][1] == "Plats 1 i kön · väntat 45 dagar"
+    assert queue[3]["lines"][1:] == ["Plats 3 i kön · väntat 30 dagar", "Saknas: frånvaroutredning saknas"]
     for rule in ("Steg 1 inte klart inom 14 dagar från första kontakt med rektor: **2**",
                  "Inget uppföljningsmöte bokat: **1**",
                  "Uppföljningen är försenad: mötesdatumet har passerat: **1**",
@@ -169,28 +189,46 @@ def test_board_queue_order_warnings_and_filters_in_the_url(app_env, frozen_clock
                  "Har väntat i kö mer än 30 dagar: **2**"):
         assert rule in at.warning[0].value
     assert "räknas i skoltid" not in shown  # this test's process counts calendar days (fixture calendar_days)
-    card = next(m.value for m in at.markdown if m.value.startswith("**F-LATE**"))
-    assert "Nästa möte: 2025-09-14" in card and ":material/warning: Uppföljningen är försenad" in card
+    card = next(c for c in board_cards(at) if c["code"] == "F-LATE")
+    assert "Nästa möte: 2025-09-14" in card["lines"]
+    assert card["warnings"] == ["Uppföljningen är försenad: mötesdatumet har passerat"]
 
     at.checkbox(key="bd_warnings").check().run()
     at.selectbox(key="bd_district").select("vo1").run()
     assert dict(at.query_params) == {"varningar": "1", "omrade": "vo1"}
-    shown = text_of(at)
-    assert "**Q-OLD**" in shown and "**Q-NEW**" not in shown and "**S1-OK**" not in shown
+    codes = {c["code"] for c in board_cards(at)}
+    assert "Q-OLD" in codes and "Q-NEW" not in codes and "S1-OK" not in codes
 
     # The same URL opened later (a bookmark) shows the same view.
     again = _board(app_env, "tl", {"varningar": "1", "omrade": "vo1", "lage": "ko"})
     assert again.selectbox(key="bd_district").value == "vo1" and again.checkbox(key="bd_warnings").value
-    shown = text_of(again)
-    assert "**Q-OLD**" in shown and "**Q-OLD2**" in shown and "**A-LATE**" not in shown
+    codes = {c["code"] for c in board_cards(again)}
+    assert "Q-OLD" in codes and "Q-OLD2" in codes and "A-LATE" not in codes
+
+
+def test_list_view_has_the_same_cases_as_rows_and_stays_in_the_url(app_env, frozen_clock):
+    _fixture(app_env)
+    add_user(app_env, "tl", "teamledare")
+    at = _board(app_env, "tl", {"vy": "lista", "lage": "uppfoljning"})
+    assert not at.exception
+    data = board_data(at)
+    assert data["view"] == "list" and dict(at.query_params) == {"lage": "uppfoljning", "vy": "lista"}
+    assert data["headers"] == ["Ärende", "Elevkod", "Skola", "Koordinator", "Läge", "Dagar i steget", "Nästa möte",
+                               "Varningar"]
+    rows = {r["cells"][1]: r["cells"] for r in data["rows"]}
+    assert set(rows) == {"F-LATE", "OLD", "OLD-EXT", "SIX"}
+    assert rows["F-LATE"][4:] == ["Steg 3", "45", "2025-09-14", "Uppföljningen är försenad: mötesdatumet har passerat"]
+    at.segmented_control(key="bd_view").set_value("tavla").run()
+    assert board_data(at)["view"] == "board" and "vy" not in dict(at.query_params)
 
 
 def test_mina_arenden_for_a_coordinator_and_no_hand_out(app_env, frozen_clock):
     _fixture(app_env)
     at = _board(app_env, "anna", {"mina": "1"})
     shown = text_of(at)
-    assert {"**A-LATE**", "**S1-LATE**"} <= {line.split(" · ")[0] for line in shown.splitlines()}
-    assert "**S1-OK**" not in shown and "**Q-OLD**" not in shown
+    codes = {c["code"] for c in board_cards(at)}
+    assert {"A-LATE", "S1-LATE"} <= codes
+    assert "S1-OK" not in codes and "Q-OLD" not in codes
     assert "Fördela ur kön" not in shown
     add_user(app_env, "reg", "registrator")
     assert "Du har inte behörighet till den här sidan." in text_of(page_as(app_env, "reg", "pages/arendetavla.py"))

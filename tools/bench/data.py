@@ -13,6 +13,7 @@ from narvaro.core.config import get_config
 from narvaro.core.models import Assignment, AuditEntry, Case, CaseEvent, CaseNumberSeq, Meeting, User
 from narvaro.core.users import create_user
 from narvaro.dataio import demo
+from tools import appserver
 
 ROLE_ORDER = ("teamledare", "koordinator", "admin", "lasare", "registrator")
 TEMPLATE = 1000  # cases made by narvaro.demo.fill_cases; larger sizes repeat them in blocks
@@ -51,8 +52,9 @@ def build_database(url: str, n: int, seed: int = 2024) -> tuple[dict[str, BenchU
         password = demo.generate_password()
         for role in ROLE_ORDER:
             username = f"bench.{role}"
-            create_user(s, username=username, name=f"Bench {role}", role=role, password=password, by="bench",
-                             district="vo1" if role == "koordinator" else None)
+            bench_user = create_user(s, username=username, name=f"Bench {role}", role=role, password=password,
+                                     by="bench", district="vo1" if role == "koordinator" else None)
+            bench_user.totp_secret = appserver.totp_secret(username)  # as if enrolled (appserver.login types the code)
             users[role] = BenchUser(username, role, password)
         coordinators = [create_user(s, username=f"bench.k{i}", name=f"Bench koordinator {i}",
                                          role="koordinator", password=None, by="bench", district=d.key)

@@ -41,9 +41,22 @@ WAIT_MS = 120_000  # a generous bound: a page that needs this long is a finding,
 
 # --- server-side reruns (AppTest) ------------------------------------------------------------------------
 
+def _server_session(url: str, username: str) -> str:
+    """A signed-in server-side session, as the login form and its second factor leave one (core.sessions)."""
+    from narvaro.core import sessions
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        token = sessions.start(s, username, "bench", second_factor_done=True)
+    engine.dispose()
+    return token
+
+
 def rerun_times(url: str, users: dict[str, BenchUser], case_number: str, repeats: int = 5) -> dict[str, dict]:
     """Median wall time of `repeats` AppTest runs per page (after one warm-up run), in milliseconds."""
     from streamlit.testing.v1 import AppTest
+
+    from narvaro.ui.state import SESSION_TOKEN_KEY
 
     os.environ["NARVARO_DATABASE_URL"] = url
     out = {}
@@ -53,6 +66,7 @@ def rerun_times(url: str, users: dict[str, BenchUser], case_number: str, repeats
         at.session_state["authentication_status"] = True
         at.session_state["username"] = users[role].username
         at.session_state["name"] = users[role].username
+        at.session_state[SESSION_TOKEN_KEY] = _server_session(url, users[role].username)
         at.run()
         if spec.key == "case":
             at.query_params["arende"] = case_number
@@ -160,10 +174,19 @@ _RERUN_PROBE = """() => {
 }"""
 
 
-async def _session(browser, base: str, user: BenchUser, path: str, log_dir: Path):
+async def _session(browser, base: str, user: BenchUser, path: str, log_dir: Path, cookies=None):
+    """A browser session on `path`: logged in through the form, or (cookies given) with the first session's login
+    cookie, as a second tab of the same person. A person logs in once; the second factor's codes work once each."""
     context = await browser.new_context()
+    if cookies:
+        await context.add_cookies(cookies)
     page = await context.new_page()
     try:
+        if cookies:
+            await page.goto(f"{base}/{path}")
+            await page.wait_for_selector(appserver.READY, timeout=WAIT_MS)
+            await page.evaluate(_RERUN_PROBE)
+            return page
         return await _open_session(page, base, user, path)
     except Exception:
         # What the browser saw is the quickest way to the cause (a login refused, an error on the page).
@@ -176,7 +199,12 @@ async def _open_session(page, base: str, user: BenchUser, path: str):
     await page.get_by_label("Användarnamn").fill(user.username, timeout=WAIT_MS)
     await page.get_by_label("Lösenord", exact=True).fill(user.password)
     await page.get_by_role("button", name="Logga in").click()
-    await page.get_by_role("button", name="Logga ut").wait_for(timeout=WAIT_MS)
+    logout, code = page.get_by_role("button", name="Logga ut", exact=True), page.get_by_label("Engångskod")
+    await logout.or_(code).first.wait_for(timeout=WAIT_MS)
+    if await code.is_visible():  # the role needs the second factor
+        await code.fill(appserver.totp_code(user.username))
+        await page.get_by_role("button", name="Verifiera").click()
+    await logout.wait_for(timeout=WAIT_MS)
     name = settings.cookie_name()  # written a moment after the run ends; the page load below needs it
     deadline = time.monotonic() + WAIT_MS / 1000
     while not any(c["name"] == name for c in await page.context.cookies()):
@@ -207,7 +235,9 @@ async def _load(base: str, user: BenchUser, sessions: int, reruns: int, think: f
         browser = await p.chromium.launch(executable_path=appserver.CHROMIUM, args=appserver.CHROMIUM_ARGS)
         single_page = await _session(browser, base, user, path, log_dir)
         single = await _reruns(single_page, reruns, think, random.Random(1))
-        pages = [single_page] + [await _session(browser, base, user, path, log_dir) for _ in range(sessions - 1)]
+        cookies = await single_page.context.cookies()
+        pages = [single_page] + [await _session(browser, base, user, path, log_dir, cookies)
+                                 for _ in range(sessions - 1)]
         for pg in pages:
             await pg.evaluate("() => { window.__rr.times = []; }")
         results = await asyncio.gather(*[_reruns(pg, reruns, think, random.Random(i)) for i, pg in enumerate(pages)])
