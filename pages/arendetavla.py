@@ -137,7 +137,7 @@ if user.role in HANDOUT_ROLES:
             card = by_id[case_id]
             pick = handout.suggest(card.district, loads, rules.caseload_guideline)
             if pick is not None:
-                st.info(f"Förslag: **{pick.name}** ({districts.get(pick.district, 'inget område')}, "
+                st.info(f"Förslag: **{ui.md(pick.name)}** ({districts.get(pick.district, 'inget område')}, "
                         f"{ui.count(pick.open_cases, 'pågående ärende', 'pågående ärenden')}).",
                         icon=":material/lightbulb:")
             names = {ld.user_id: ld.name for ld in loads}
