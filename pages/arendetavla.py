@@ -138,7 +138,8 @@ if user.role in HANDOUT_ROLES:
             pick = handout.suggest(card.district, loads, rules.caseload_guideline)
             if pick is not None:
                 st.info(f"Förslag: **{ui.md(pick.name)}** ({districts.get(pick.district, 'inget område')}, "
-                        f"{pick.open_cases} pågående ärenden).", icon=":material/lightbulb:")
+                        f"{ui.count(pick.open_cases, 'pågående ärende', 'pågående ärenden')}).",
+                        icon=":material/lightbulb:")
             names = {ld.user_id: ld.name for ld in loads}
             st.multiselect("Koordinator(er)", list(names), default=[pick.user_id] if pick else [],
                            format_func=names.get, key=f"ho_users_{case_id}",
