@@ -26,25 +26,32 @@ st.dataframe(pd.DataFrame([{
 } for u in everyone]), hide_index=True, width="stretch")
 
 errors: dict[str, str] = st.session_state.get("user_errors", {})
-with st.expander("Ny användare", expanded=bool(errors)):
+created = st.session_state.pop("user_created", None)
+if created:
+    st.toast(created, icon=":material/check_circle:")
+with st.expander("Ny användare", expanded=bool(errors or created)):
     with st.form("new_user"):
-        username = st.text_input("Användarnamn", key="nu_username")
+        username = st.text_input("Användarnamn", key=ui.keyed("nu_username"))
         ui.show_field_errors(errors, "username")
-        name = st.text_input("Namn", key="nu_name")
+        name = st.text_input("Namn", key=ui.keyed("nu_name"))
         ui.show_field_errors(errors, "name")
-        role = st.selectbox("Roll", ROLES, format_func=role_label, key="nu_role")
+        role = st.selectbox("Roll", ROLES, format_func=role_label, key=ui.keyed("nu_role"))
         district = st.selectbox("Verksamhetsområde", district_keys, format_func=lambda k: ref.district_name(k) or "–",
-                                key="nu_district")
-        password = st.text_input("Lösenord", type="password", key="nu_password",
+                                key=ui.keyed("nu_district"))
+        password = st.text_input("Lösenord", type="password", key=ui.keyed("nu_password"),
                                  help=f"Minst {users.MIN_PASSWORD_LENGTH} tecken, stora och små bokstäver och en siffra.")
         ui.show_field_errors(errors, "password")
-        if st.form_submit_button("Skapa användare", type="primary"):
+        submitted = st.form_submit_button("Skapa användare", type="primary")
+        if created:
+            st.success(created, icon=":material/check_circle:")
+        if submitted:
             try:
                 with ui.session() as s:
                     users.create_user(s, username=username, name=name, role=role, password=password,
                                       district=district, by=admin.username)
                 st.session_state.pop("user_errors", None)
-                st.toast(f"Användaren {username} är skapad.")
+                ui.renew_keys(("nu_username", "nu_name", "nu_role", "nu_district", "nu_password"))  # a clean form
+                st.session_state["user_created"] = f"Användaren {username} är skapad."
             except FieldError as exc:
                 st.session_state["user_errors"] = exc.errors
             st.rerun()
@@ -59,12 +66,14 @@ if chosen:
                                 index=district_keys.index(target.district) if target.district in district_keys else 0,
                                 format_func=lambda k: ref.district_name(k) or "–")
         active = st.checkbox("Aktiv", value=target.active)
-        new_password = st.text_input("Nytt lösenord (lämna tomt för att behålla)", type="password")
+        new_password = st.text_input("Nytt lösenord (lämna tomt för att behålla)", type="password",
+                                     key=ui.keyed(f"eu_password_{target.username}"))
         if st.form_submit_button("Spara"):
             change = users.UserUpdate(role=role, active=active, district=district, password=new_password or None)
             try:
                 with ui.session() as s:
                     users.update_user(s, target.username, change, by=admin.username)
+                ui.renew_keys((f"eu_password_{target.username}",))  # the password typed is not kept in the form
                 st.success("Sparat.")
             except (FieldError, NotFound) as exc:
                 st.error(str(exc))

@@ -75,7 +75,7 @@ def _timeline() -> None:
 panels = {
     "arbetsgang": lambda: case_steps.render(case, user, can_work),
     "moten": lambda: case_meetings.render(case, user, can_work),
-    "insatser": lambda: interventions_panel.render(case, user, read_only=not can_work),
+    "insatser": lambda: interventions_panel.render(case, user, read_only=not can_work, on_case_page=True),
     "samtycke": lambda: case_people.render_consent(case, user, can_work),
     "anteckningar": lambda: case_people.render_notes(case, user, can_work),
     "avslut": lambda: case_closing.render(case, user, can_work, surveys=access.may_enter_surveys),

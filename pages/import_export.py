@@ -23,7 +23,7 @@ with tab_in:
         st.success(done, icon=":material/check_circle:")
     limit_mb = st.get_option("server.maxUploadSize")
     uploaded = st.file_uploader("Fil med ärenden", type=["csv", "xlsx"], key="imp_file",
-                                help=f"Filen får vara högst {limit_mb} MB (50 000 ärenden är ungefär 5 MB). "
+                                help=f"Filen får vara högst {limit_mb} MB (50 000 ärenden är ungefär 8 MB). "
                                      "Dela en större fil i flera och läs in dem en i taget.")
     if uploaded is not None:
         data = uploaded.getvalue()
@@ -47,8 +47,13 @@ with tab_in:
             st.markdown("**Nya koordinatorer som skapas (utan inloggning):** " + ", ".join(report.new_coordinators))
         if report.ok and report.new:
             if st.button(f"Importera {report.new} ärenden", type="primary", key="imp_go"):
+                bar = st.progress(0.0, text="Skriver …")
+
+                def progress(done: int, total: int) -> None:
+                    bar.progress(done / total, text=f"{ui.fmt_number(done)} av {ui.fmt_number(total)} rader skrivna")
+
                 with ui.session() as s:
-                    result = importer.import_file(s, data, uploaded.name, user.username)
+                    result = importer.import_file(s, data, uploaded.name, user.username, progress=progress)
                 st.session_state["imp_done"] = " ".join(result.lines())
                 st.rerun()
         elif report.ok:

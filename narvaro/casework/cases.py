@@ -41,6 +41,34 @@ def next_case_number(session: Session, year: int) -> str:
             return number
 
 
+def reserve_case_numbers(session: Session, year: int, count: int, also_taken: set[str] | None = None) -> list[str]:
+    """`count` free numbers for the year at once (an import's rows without a number), skipping any that imported
+    history already holds (or `also_taken`): next_case_number's rule, in a few statements instead of two per
+    number."""
+    if count <= 0:
+        return []
+    if session.get(CaseNumberSeq, year) is None:
+        try:
+            with session.begin_nested():
+                session.exec(insert(CaseNumberSeq).values(year=year, last=0))
+        except exc.IntegrityError:
+            pass
+    numbers: list[str] = []
+    while len(numbers) < count:
+        want = count - len(numbers)
+        last = session.exec(
+            update(CaseNumberSeq).where(CaseNumberSeq.year == year)
+            .values(last=CaseNumberSeq.last + want).returning(CaseNumberSeq.last)
+        ).scalar_one()
+        candidates = [format_number(year, seq) for seq in range(last - want + 1, last + 1)]
+        taken: set[str] = set(also_taken or ())
+        for i in range(0, len(candidates), 500):
+            chunk = candidates[i:i + 500]
+            taken.update(session.exec(select(Case.number).where(Case.number.in_(chunk))).all())  # type: ignore[attr-defined]
+        numbers += [n for n in candidates if n not in taken]
+    return numbers
+
+
 def add_event(session: Session, case_id: int, kind: str, text: str, by: str | None,
               on_date: dt.date | None = None) -> None:
     session.add(CaseEvent(case_id=case_id, kind=kind, text=text, by=by, on_date=on_date or clock.today()))

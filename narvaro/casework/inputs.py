@@ -67,6 +67,7 @@ class FollowUpCreate(SQLModel):
     outcome: Optional[str] = None                  # key in process.yaml follow_up_outcomes
     rector_decided_close: bool = False             # without `outcome`: the outcome with closes: true
     open_items_reason: Optional[str] = None
+    confirm_other_day: bool = False                # held on another day than the one booked: said on purpose
 
 
 class MeetingCreate(SQLModel):

@@ -145,6 +145,10 @@ def record_follow_up(session: Session, case_id: int, expected_version: int, meet
         raise FieldError("held_on", f"Uppföljningsmöten hålls i {names}. Gå vidare till rätt steg först.")
     if held_on < (case.step_started_on or case.received_on):
         raise FieldError("held_on", "Mötet kan inte vara före att det aktuella steget började.")
+    if case.next_meeting_on is not None and held_on != case.next_meeting_on and not meeting.confirm_other_day:
+        raise FieldError("confirm_other_day", f"Mötet var bokat till {case.next_meeting_on.isoformat()}, inte "
+                                              f"{held_on.isoformat()}. Stämmer datumet? Bekräfta att mötet hölls "
+                                              "en annan dag än det bokade.")
     reason = workflow.check_open_items(session, case, meeting.open_items_reason)
     period_from = attendance_period_start(session, case)
 

@@ -50,8 +50,15 @@ def _import(args) -> int:
     if not args.file.exists():
         print(f"Filen {args.file} finns inte.", file=sys.stderr)
         return 2
+    print(f"Kontrollerar {args.file.name} …", file=sys.stderr, flush=True)
+
+    def progress(done: int, total: int) -> None:  # one line on the terminal, rewritten as the batches land
+        print(f"\rSkriver: {done}/{total} rader skrivna", end="\n" if done == total else "", file=sys.stderr,
+              flush=True)
+
     with session_for(args) as s:
-        report = importer.import_file(s, args.file.read_bytes(), args.file.name, BY, dry_run=args.dry_run)
+        report = importer.import_file(s, args.file.read_bytes(), args.file.name, BY, dry_run=args.dry_run,
+                                      progress=progress)
     stream = sys.stdout if report.ok else sys.stderr
     for line in report.lines():
         print(line, file=stream)

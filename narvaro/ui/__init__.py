@@ -5,8 +5,9 @@ below are what pages use; each lives in a small module of its own.
 """
 from narvaro.core.permissions import ROLE_LABELS, CurrentUser
 from narvaro.core.text import count, fmt_date, fmt_number, fmt_percent
-from narvaro.ui.cache import ReportKey, figure, report, report_key
+from narvaro.ui.cache import ReportKey, figure, report, report_key, section
 from narvaro.ui.faults import callback
+from narvaro.ui.forms import keyed, renew_keys
 from narvaro.ui.safe import md
 from narvaro.ui.state import (
     DEMO_PASSWORDS_KEY,
@@ -22,8 +23,7 @@ from narvaro.ui.state import (
 from narvaro.ui.widgets import case_link, show_field_errors
 
 __all__ = [
-    "CurrentUser", "count", "DEMO_PASSWORDS_KEY", "FLASH_KEY", "ROLE_LABELS", "ReportKey", "USER_KEY", "callback",
-    "case_link", "config",
-    "current_user", "engine", "figure", "fmt_date", "fmt_number", "fmt_percent", "guard", "is_demo", "md", "report",
-    "report_key", "session", "show_field_errors",
+    "CurrentUser", "DEMO_PASSWORDS_KEY", "FLASH_KEY", "ROLE_LABELS", "ReportKey", "USER_KEY", "callback", "case_link",
+    "config", "count", "current_user", "engine", "figure", "fmt_date", "fmt_number", "fmt_percent", "guard", "is_demo",
+    "keyed", "md", "renew_keys", "report", "report_key", "section", "session", "show_field_errors",
 ]

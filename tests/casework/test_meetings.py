@@ -129,3 +129,21 @@ def test_agenda_lists_the_four_questions_and_open_tasks_without_personal_data(en
     assert "Ta fram anpassat schema – Mentor, senast 2025-09-08" in text
     assert "<h1>Dagordning: Uppföljningsmöte</h1>" in page and "Ta fram anpassat schema" in page
     assert "Datum: ____-__-__" in other and "Beslut och ansvarsfördelning" in other
+
+
+def test_a_follow_up_held_on_another_day_than_booked_asks_for_a_confirmation(engine, frozen_clock):
+    case_id = in_steg2(engine, frozen_clock)  # booked to 2025-09-29 at the EHT meeting
+    frozen_clock(D(2025, 10, 1))
+    with pytest.raises(FieldError) as err:
+        follow_up(engine, case_id, D(2025, 10, 1), 40, D(2025, 10, 29), open_items_reason="Pågår")
+    assert err.value.field == "confirm_other_day" and "bokat till 2025-09-29, inte 2025-10-01" in str(err.value)
+    with Session(engine) as s:
+        assert s.exec(select(Meeting).where(Meeting.kind == meetings.FOLLOW_UP)).all() == []  # nothing saved
+    follow_up(engine, case_id, D(2025, 10, 1), 40, D(2025, 10, 29), confirm_other_day=True,
+              open_items_reason="Pågår")
+    frozen_clock(D(2025, 10, 29))
+    follow_up(engine, case_id, D(2025, 10, 29), 60, D(2025, 11, 26),  # on the booked day: no question
+              open_items_reason="Pågår")
+    with Session(engine) as s:
+        assert [m.held_on for m in s.exec(select(Meeting).where(Meeting.kind == meetings.FOLLOW_UP))] == [
+            D(2025, 10, 1), D(2025, 10, 29)]

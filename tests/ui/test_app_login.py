@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from narvaro.core import db, permissions
 from narvaro.core.models import AuditEntry, User
-from tests.conftest import TEST_PASSWORD, add_user, logged_in_app, make_app, page_as, rerun_app, text_of
+from tests.conftest import TEST_PASSWORD, add_user, logged_in_app, make_app, page_as, rerun_app, text_of, widget
 
 
 def test_first_start_offers_admin_creation_and_demo(app_env):
@@ -116,9 +116,15 @@ def test_admin_sees_and_creates_users(app_env):
     submit = next(b for b in at.button if b.label == "Skapa användare")
     submit.click().run()
     assert "Lösenordet måste ha minst 10 tecken." in text_of(at)
+    assert at.text_input(key="nu_username").value == "ny.koordinator"  # a refusal keeps what was typed
     at.text_input(key="nu_password").input(TEST_PASSWORD)
     next(b for b in at.button if b.label == "Skapa användare").click().run()
     assert "ny.koordinator" in list(at.dataframe[0].value["Användarnamn"])
+    assert "Användaren ny.koordinator är skapad." in text_of(at)
+    # The form starts clean for the next user: fresh keys, empty fields, the first role.
+    assert [widget(at, "text_input", f"nu_{f}").value for f in ("username", "name", "password")] == ["", "", ""]
+    assert widget(at, "text_input", "nu_username").key == "nu_username_g1"
+    assert widget(at, "selectbox", "nu_role").value != "koordinator"
 
 
 def test_session_ends_after_inactivity(app_env, frozen_clock):

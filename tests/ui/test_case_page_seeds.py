@@ -37,6 +37,7 @@ def test_returned_to_school_outside_steg4_asks_for_a_confirmation_that_is_kept(a
     widget(at, "selectbox", k("cl_reason")).set_value("Återgått till undervisning")
     widget(at, "number_input", k("cl_attendance")).set_value(85)
     widget(at, "selectbox", k("cl_eff_op")).set_value("Viss effekt")
+    widget(at, "selectbox", k("cl_eff_co")).set_value("Ej aktuellt")
     widget(at, "radio", k("cl_talk")).set_value("Nej")
     click(at, k("cl_save"))
     assert any("Villkoren för Steg 4 är inte uppfyllda" in e.value for e in at.error)

@@ -13,23 +13,15 @@ from narvaro import ui
 from narvaro.core import db
 from narvaro.core.models import School
 from narvaro.reporting import audit_search
-from tests.conftest import ROOT, add_user, make_app, rerun_app, text_of
+from tests.conftest import ROOT, add_user, logged_in_app, rerun_app, text_of
 from tests.tcp_proxy import TcpProxy
 
 PROXY_PORT = 8711
 LEAKS = ("Traceback", "psycopg", "sqlite3", "OperationalError", "127.0.0.1", "/narvaro/", "File \"")
 
 
-def _app_as(username: str, page: str, **query):
-    at = make_app()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.session_state["name"] = username
-    at.run()
-    at.switch_page(page)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+def _app_as(username: str, page: str):
+    return logged_in_app(username, page)
 
 
 def _no_leak(at):
@@ -60,18 +52,28 @@ def _broken_page_app():
     faults.run(Page())
 
 
-def test_unexpected_error_shows_a_reference_and_logs_the_traceback(capfd):
+def test_unexpected_error_shows_a_reference_and_logs_the_traceback():
+    import io
+    import logging
+
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_function(_broken_page_app, default_timeout=30).run()
-    at.text_area(key="typed").set_value("Det jag skrev").run()
+    server_log = io.StringIO()
+    handler = logging.StreamHandler(server_log)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger("narvaro").addHandler(handler)  # beside Streamlit's own handler (stderr)
+    try:
+        at = AppTest.from_function(_broken_page_app, default_timeout=30).run()
+        at.text_area(key="typed").set_value("Det jag skrev").run()
+    finally:
+        logging.getLogger("narvaro").removeHandler(handler)
     _no_leak(at)
     shown = text_of(at)
     assert "hemlig" not in shown and "RuntimeError" not in shown
     ref = re.search(r"referens ([A-Z0-9]{8})", shown)
     assert ref and "Något gick fel" in shown and "inte sparat" in shown, shown
     assert at.text_area(key="typed").value == "Det jag skrev"
-    log = capfd.readouterr().err
+    log = server_log.getvalue()
     assert ref.group(1) in log and "RuntimeError: hemlig detalj från servern" in log and "Traceback" in log
 
 
@@ -109,11 +111,7 @@ def test_postgres_away_then_back(proxied_pg, monkeypatch, frozen_clock):
     monkeypatch.setenv("NARVARO_DATABASE_URL", url)
     monkeypatch.setenv("NARVARO_COOKIE_KEY", "test-only-key-faults-0123456789abcdef0123456789")
     add_user(url, "anna", "koordinator")
-    at = make_app()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "anna"
-    at.session_state["name"] = "anna"
-    at.run()
+    at = logged_in_app("anna")
     assert "Min dag" in text_of(at)
 
     proxy.stop()  # the database goes away under the running app

@@ -12,28 +12,28 @@ from narvaro.core import users as auth
 from narvaro.core.models import ASSIGNED, Assignment, Case, School
 from tests.casework.test_board import build
 from tests.casework.test_intake import PNR
-from tests.conftest import ROOT, add_user, page_as, text_of
+from tests.conftest import ROOT, add_user, page_as, text_of, widget
 
 TODAY = dt.date(2025, 9, 15)
 
 
 def _fill(at, **values):
     for key, value in values.items():
-        widget = at.text_input(key=f"in_{key}") if key in {
+        field = widget(at, "text_input", f"in_{key}") if key in {
             "pupil_code", "personal_number", "new_school_name", "requesting_rector", "absence_period",
             "school_contact", "school_contact_info"} else None
-        if widget is not None:
-            widget.input(value)
+        if field is not None:
+            field.input(value)
         elif key in {"received_on", "investigated_on", "reported_on"}:
-            at.date_input(key=f"in_{key}").set_value(value)
+            widget(at, "date_input", f"in_{key}").set_value(value)
         elif key in {"absence_percent_intake", "birth_year"}:
-            at.number_input(key=f"in_{key}").set_value(value)
+            widget(at, "number_input", f"in_{key}").set_value(value)
         elif key in {"school_interventions_started", "registered_in_municipality"}:
-            at.checkbox(key=f"in_{key}").check() if value else at.checkbox(key=f"in_{key}").uncheck()
+            widget(at, "checkbox", f"in_{key}").check() if value else widget(at, "checkbox", f"in_{key}").uncheck()
         elif value is None:
-            at.selectbox(key=f"in_{key}").set_value(None)
+            widget(at, "selectbox", f"in_{key}").set_value(None)
         else:
-            at.selectbox(key=f"in_{key}").select(value)
+            widget(at, "selectbox", f"in_{key}").select(value)
     return at
 
 
@@ -67,7 +67,7 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
 
     _fill(at, **{**GOOD, "received_on": dt.date(2025, 9, 20), "personal_number": "20120304-123X",
                  "absence_percent_intake": 150.0, "new_school_form": "Grundskola"})
-    at.selectbox(key="in_new_school_provider").set_value(None)
+    widget(at, "selectbox", "in_new_school_provider").set_value(None)
     _submit(at)
     errors = _errors(at)
     assert "Datumet då ärendet inkom kan inte ligga i framtiden." in errors
@@ -75,9 +75,9 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
     assert "Frånvaron ska vara mellan 0 och 100 procent." in errors
     assert "Välj huvudman för den nya skolan." in errors
     # Nothing typed is lost.
-    assert at.text_input(key="in_pupil_code").value == "AB-12"
-    assert at.text_input(key="in_personal_number").value == "20120304-123X"
-    assert at.number_input(key="in_absence_percent_intake").value == 150.0
+    assert widget(at, "text_input", "in_pupil_code").value == "AB-12"
+    assert widget(at, "text_input", "in_personal_number").value == "20120304-123X"
+    assert widget(at, "number_input", "in_absence_percent_intake").value == 150.0
 
     wrong_digit = PNR[:9] + str((int(PNR[9]) + 1) % 10)
     _fill(at, received_on=dt.date(2025, 9, 10), investigated_on=dt.date(2025, 9, 12), reported_on=dt.date(2025, 9, 16),
@@ -92,15 +92,21 @@ def test_registrator_registers_requests_and_sees_every_message(app_env, frozen_c
     _submit(at)
     assert not at.error
     assert "Ärendet är registrerat och ligger i kön med nummer **NK-2025-0001**." in [s.value for s in at.success]
-    assert at.text_input(key="in_pupil_code").value == ""  # an empty form for the next request
+    # An empty form for the next request: no field carries a value from the case just saved.
+    assert widget(at, "text_input", "in_pupil_code").key == "in_pupil_code_g1"
+    for kind in ("text_input", "number_input", "selectbox", "date_input"):
+        for w in getattr(at, kind):
+            if w.key and w.key.startswith("in_") and w.key != "in_received_on_g1":
+                assert w.value in ("", None), (w.key, w.value)
+    assert not any(w.value for w in at.checkbox if (w.key or "").startswith("in_"))
 
     # An incomplete request is kept, marked for completion.
     _fill(at, **{**GOOD, "pupil_code": "CD-34", "investigated_on": None, "support_requested": None})
-    at.selectbox(key="in_new_school_provider").set_value(None)
-    at.text_input(key="in_new_school_name").input("")
+    widget(at, "selectbox", "in_new_school_provider").set_value(None)
+    widget(at, "text_input", "in_new_school_name").input("")
     with Session(db.make_engine(app_env)) as s:
         school_id = s.exec(select(School.id)).one()
-    at.selectbox(key="in_school_id").select(school_id)
+    widget(at, "selectbox", "in_school_id").select(school_id)
     _submit(at)
     assert "NK-2025-0002" in at.success[0].value
     assert at.warning[0].value == "Komplettering behövs: frånvaroutredning saknas."
@@ -122,13 +128,16 @@ def test_duplicate_is_flagged_with_a_link_and_can_be_saved_anyway(app_env, froze
                                         school_form="Grundskola", provider="Kommunal"), "tl")
     at = page_as(app_env, "tl", "pages/inkommande.py")
     _fill(at, **{k: v for k, v in GOOD.items() if not k.startswith("new_school")})
-    at.selectbox(key="in_school_id").select(school.id)
+    widget(at, "selectbox", "in_school_id").select(school.id)
     _submit(at)
     assert "Möjlig dubblett: eleven har redan ett öppet ärende. Kontrollera innan du sparar." in [w.value for w in at.warning]
     assert f"**{old.number}** – samma elevkod" in text_of(at)
     assert f"(/arende?arende={old.number})" in text_of(at)  # the link to that case
     with Session(engine) as s:
         assert len(s.exec(select(Case)).all()) == 1  # nothing saved before the user confirms
+    # The main button is "Avbryt"; saving anyway is the second choice.
+    assert (at.button(key="in_cancel_dup").label, at.button(key="in_cancel_dup").proto.type) == ("Avbryt", "primary")
+    assert at.button(key="in_confirm").proto.type != "primary"
     at.button(key="in_confirm").click().run()
     assert "NK-2025-0002" in at.success[0].value
     with Session(engine) as s:

@@ -11,7 +11,8 @@ from narvaro.core import clock
 from narvaro.core.models import CLOSED, Case
 from narvaro.core.permissions import REOPEN_ROLES
 from narvaro.ui.case import surveys as surveys_panel
-from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
+from narvaro.ui.feedback import request_scroll
+from narvaro.ui.case.common import QUIET, errors, feedback_for, k, save, show, show_form_error, value
 
 NOT_APPLICABLE = "Ej aktuellt"
 TALK = {"Ja": True, "Nej": False}
@@ -20,8 +21,17 @@ TALK = {"Ja": True, "Nej": False}
 def _close(case_id: int, seed: int, username: str) -> None:
     v = lambda name: value(case_id, f"{name}_{seed}")  # noqa: E731
     talk = v("cl_talk")
+    effects = {field: v(name) for field, name in (("effect_operative", "cl_eff_op"), ("effect_coordinating", "cl_eff_co"))}
+    # A real choice for each effect: "Ej aktuellt" is one of the options, never a default the save then refuses.
+    unchosen = {field: "Välj effekten, eller Ej aktuellt om det inte fanns sådana insatser."
+                for field, chosen in effects.items() if chosen is None}
+    if unchosen:
+        st.session_state[QUIET] = True
+        st.session_state[f"ar_{case_id}_close_errors"] = unchosen
+        request_scroll()
+        return
     close = CaseClose(reason=v("cl_reason"), closed_on=v("cl_on"), attendance=v("cl_attendance"),
-                      effect_operative=v("cl_eff_op"), effect_coordinating=v("cl_eff_co"),
+                      **{field: None if chosen == NOT_APPLICABLE else chosen for field, chosen in effects.items()},
                       closing_talk_held=None if talk is None else TALK[talk], confirm_return=bool(v("cl_confirm")))
     save(case_id, "close", lambda s, ver: closing.close_case(s, case_id, ver, close, by=username),
          "Ärendet är avslutat.",
@@ -73,7 +83,7 @@ def _close_form(case: Case, user: ui.CurrentUser, last, pending: list[str]) -> N
         st.warning(f"Rektor beslutade vid uppföljningsmötet {ui.fmt_date(last.held_on)} att avsluta ärendet.",
                    icon=":material/flag:")
     errs = errors(case.id, "close")
-    effects = [None, *ref.effect_ratings]
+    effects = [*ref.effect_ratings, NOT_APPLICABLE]
     # The defaults come from the last follow-up meeting; a new meeting gives the form fresh widgets.
     seed = last.id if last is not None else 0
     f = lambda name: k(case.id, f"{name}_{seed}")  # noqa: E731
@@ -84,14 +94,13 @@ def _close_form(case: Case, user: ui.CurrentUser, last, pending: list[str]) -> N
         show(errs, "reason")
         st.date_input("Avslutsdatum", value=clock.today(), key=f("cl_on"), format="YYYY-MM-DD")
         show(errs, "closed_on")
-        st.number_input("Närvaro vid avslut (procent)", step=1.0, key=f("cl_attendance"),
+        st.number_input("Närvaro vid avslut (procent)", step=1.0, format="%.0f", key=f("cl_attendance"),
                         value=last.attendance_percent if last is not None else None)
         show(errs, "attendance")
-        st.selectbox("Effekt av operativa insatser", effects, key=f("cl_eff_op"),
-                     format_func=lambda e: NOT_APPLICABLE if e is None else e)
+        st.selectbox("Effekt av operativa insatser", effects, index=None, placeholder="Välj effekt", key=f("cl_eff_op"))
         show(errs, "effect_operative")
-        st.selectbox("Effekt av samordnande insatser", effects, key=f("cl_eff_co"),
-                     format_func=lambda e: NOT_APPLICABLE if e is None else e)
+        st.selectbox("Effekt av samordnande insatser", effects, index=None, placeholder="Välj effekt",
+                     key=f("cl_eff_co"))
         show(errs, "effect_coordinating")
         st.radio("Har avslutningssamtalet med rektor/EHT hållits?", list(TALK), index=None, horizontal=True,
                  key=f("cl_talk"))

@@ -17,6 +17,7 @@ from narvaro.ui import faults
 from narvaro.core.errors import ClosedCaseError, FieldError, FormError, NotAllowed, NotFound, StaleCaseError
 from narvaro.core.models import ACTIVE, ASSIGNED, CLOSED, QUEUED
 from narvaro.ui import feedback
+from narvaro.ui.forms import keyed, renew_keys
 
 FORM = "_form"
 FLASH = "arende_flash"      # (form name, message) of the save just done, shown next to its button
@@ -29,20 +30,7 @@ TABS = {"arbetsgang": "Arbetsgång", "moten": "Möten", "insatser": "Insatser", 
         "anteckningar": "Anteckningar", "avslut": "Avslut", "tidslinje": "Tidslinje", "elev": "Elev och skola"}
 SLUGS = {label: slug for slug, label in TABS.items()}
 TAB_PARAM = "flik"
-
-
-def keyed(base: str) -> str:
-    """The widget key for `base` in its current generation (a new one after each successful save of its form)."""
-    gen = st.session_state.get(f"{base}__gen", 0)
-    return base + (f"_g{gen}" if gen else "")
-
-
-def renew_keys(bases: tuple[str, ...]) -> None:
-    """Give the fields `bases` fresh widget keys: the form is drawn empty (its defaults) on the next run."""
-    ss = st.session_state
-    for base in bases:
-        ss.pop(keyed(base), None)
-        ss[f"{base}__gen"] = ss.get(f"{base}__gen", 0) + 1
+RETURN_KEY = "ar_{case_id}_return_to"  # the tab to go back to after the consent form (from a consent refusal)
 
 
 def k(case_id: int, name: str) -> str:
@@ -87,6 +75,10 @@ def tab_changed(case_id: int) -> None:
     quiet()
     label = st.session_state.get(tab_key(case_id))
     st.query_params[TAB_PARAM] = SLUGS.get(label, "arbetsgang")
+
+
+def consent_actors_key(case_id: int) -> str:
+    return k(case_id, "cs_actors")
 
 
 def open_tab(case_id: int, slug: str) -> None:

@@ -14,13 +14,16 @@ from narvaro import ui
 from narvaro.casework import catalogue, interventions, meetings
 from narvaro.casework.catalogue import KIND_LABELS, KINDS
 from narvaro.core.models import Case, CaseIntervention, Meeting
-from narvaro.ui.case.common import feedback_at, flash, keyed, renew_keys, run_save, show_form_error
+from narvaro.core.errors import MissingConsent
+from narvaro.ui.case.common import (RETURN_KEY, consent_actors_key, feedback_at, flash, open_tab, run_save,
+                                    show_form_error)
+from narvaro.ui.forms import keyed, renew_keys
 
 OWN = "__egen__"
 
 
 def _k(case_id: int, name: str) -> str:
-    """Widget keys of the panel; a form's fields get fresh keys after each successful save (see common.keyed)."""
+    """Widget keys of the panel; a form's fields get fresh keys after each successful save (see narvaro.ui.forms)."""
     return keyed(f"ip_{case_id}_{name}")
 
 
@@ -51,8 +54,16 @@ def _add(case_id: int, version: int, username: str) -> None:
         fields.update(name=ss.get(k("name")), kind=ss.get(k("kind")))
     else:
         fields.update(intervention_key=pick)
-    _save(k("add_errors"), lambda s: interventions.add_intervention(s, case_id, version, **fields),
-          f"ip_{case_id}_add", "Insatsen är tillagd.",
+    ss.pop(f"ip_{case_id}_needs_consent", None)
+
+    def add(s) -> None:
+        try:
+            interventions.add_intervention(s, case_id, version, **fields)
+        except MissingConsent as exc:  # offer the way to the consent form, with this actor filled in
+            ss[f"ip_{case_id}_needs_consent"] = exc.actor_type
+            raise
+
+    _save(k("add_errors"), add, f"ip_{case_id}_add", "Insatsen är tillagd.",
           clear=tuple(f"{case_id}_{n}" for n in ("name", "plan", "actor", "start", "status", "performer", "search")))
 
 
@@ -74,11 +85,41 @@ def _rate(case_id: int, version: int, ci_id: int, username: str) -> None:
           clear=tuple(f"{case_id}_{n}_{ci_id}" for n in ("rating", "comment", "meeting")))
 
 
+PICKER = ("kind", "search", "pick", "name", "performer", "actor", "start", "plan", "status")
+
+
+def _to_consent(case_id: int, actor: str) -> None:
+    """From a consent refusal to the consent form with the actor filled in; the intervention being added is kept and
+    comes back when the consent is registered (people._add_consent)."""
+    ss = st.session_state
+    ss[f"ip_{case_id}_stash"] = {name: ss.get(_k(case_id, name)) for name in PICKER}
+    ss[consent_actors_key(case_id)] = [actor]
+    ss[RETURN_KEY.format(case_id=case_id)] = "insatser"
+    open_tab(case_id, "samtycke")
+
+
+def _restore(case_id: int) -> None:
+    """Back from the consent form: the intervention form as the user left it, without the old refusal."""
+    ss = st.session_state
+    stash = ss.pop(f"ip_{case_id}_stash", None)
+    if stash is None:
+        return
+    ss.pop(RETURN_KEY.format(case_id=case_id), None)  # back here, with or without the consent
+    for name, val in stash.items():
+        if val is not None:
+            ss[_k(case_id, name)] = val
+    ss.pop(_k(case_id, "add_errors"), None)
+    ss.pop(f"ip_{case_id}_needs_consent", None)
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
-def render(case: Case, user: ui.CurrentUser, read_only: bool) -> None:
-    """Show the case's interventions; unless `read_only`, let the user change status, rate effect and add new ones."""
+def render(case: Case, user: ui.CurrentUser, read_only: bool, on_case_page: bool = False) -> None:
+    """Show the case's interventions; unless `read_only`, let the user change status, rate effect and add new ones.
+    On the case page a consent refusal leads to the consent tab and back."""
     st.subheader("Insatser")
+    if on_case_page:
+        _restore(case.id)
     with ui.session() as s:
         rows = interventions.for_case(s, case.id)
         rated = interventions.ratings(s, case.id)
@@ -88,7 +129,7 @@ def render(case: Case, user: ui.CurrentUser, read_only: bool) -> None:
     for ci in rows:
         _intervention(case, ci, rated.get(ci.id, []), held, user, read_only)
     if not read_only:
-        _picker(case, user)
+        _picker(case, user, on_case_page)
 
 
 def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Rating], held: list[Meeting],
@@ -140,7 +181,7 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
             feedback_at(f"ip_{case.id}_rate_{ci.id}", errors)
 
 
-def _picker(case: Case, user: ui.CurrentUser) -> None:
+def _picker(case: Case, user: ui.CurrentUser, on_case_page: bool) -> None:
     ss = st.session_state
     k = lambda name: _k(case.id, name)  # noqa: E731
     errors = _errors(k("add_errors"))
@@ -175,6 +216,7 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
                           "Samordnande insatser med en extern aktör kräver giltigt samtycke.")
         if "actor_type" in errors:
             st.error(errors["actor_type"], icon=":material/block:")
+        needs = ss.get(f"ip_{case.id}_needs_consent") if "actor_type" in errors else None
         st.date_input("Startdatum", key=k("start"), value=None, format="YYYY-MM-DD")
         st.text_input("Frekvens eller plan", key=k("plan"), placeholder="t.ex. SMS varje morgon",
                       max_chars=interventions.PLAN_MAX)
@@ -185,3 +227,7 @@ def _picker(case: Case, user: ui.CurrentUser) -> None:
         st.form_submit_button("Lägg till insats", key=k("add"), type="primary",
                               on_click=_add, args=(case.id, case.version, user.username))
         feedback_at(f"ip_{case.id}_add", errors)
+    if needs and on_case_page:
+        st.button("Registrera samtycke", key=k("to_consent"), type="primary", icon=":material/assignment_add:",
+                  on_click=_to_consent, args=(case.id, needs),
+                  help=f"Öppnar fliken Samtycke och aktörer med {needs} ifyllt; sedan tillbaka hit till insatsen.")

@@ -21,14 +21,15 @@ def _follow_up(case_id: int, username: str) -> None:
     v = lambda name: value(case_id, name)  # noqa: E731
     meeting = FollowUpCreate(held_on=v("fu_held"), participants=v("fu_participants"), situation=v("fu_situation"),
                              attendance=v("fu_attendance"), further_interventions=v("fu_further"),
-                             next_meeting_on=v("fu_next"), outcome=v("fu_outcome"), open_items_reason=v("fu_reason"))
+                             next_meeting_on=v("fu_next"), outcome=v("fu_outcome"), open_items_reason=v("fu_reason"),
+                             confirm_other_day=bool(v("fu_confirm")))
     outcome = ui.config().process.outcome(meeting.outcome)
     to = ui.config().process.step(outcome.to).name if outcome else ""
     flash = ("Uppföljningsmötet är sparat. Rektor har beslutat att avsluta: fyll i avslutet under Avslut."
              if outcome and outcome.closes else f"Uppföljningsmötet är sparat och ärendet är i {to}.")
     save(case_id, "fu", lambda s, ver: meetings.record_follow_up(s, case_id, ver, meeting, by=username), flash,
          clear=("fu_held", "fu_participants", "fu_situation", "fu_attendance", "fu_further", "fu_next", "fu_outcome",
-                "fu_reason"))
+                "fu_reason", "fu_confirm"))
 
 
 def _meeting(case_id: int, username: str) -> None:
@@ -128,12 +129,16 @@ def _follow_up_form(case: Case, user: ui.CurrentUser, since, left: list) -> None
     with st.form(k(case.id, "fu_form")):
         st.date_input("Mötesdatum", value=clock.today(), key=k(case.id, "fu_held"), format="YYYY-MM-DD")
         show(errs, "held_on")
+        if case.next_meeting_on is not None:
+            st.checkbox(f"Mötet hölls en annan dag än det bokade ({ui.fmt_date(case.next_meeting_on)})",
+                        key=k(case.id, "fu_confirm"))
+            show(errs, "confirm_other_day")
         st.text_input("Deltagare", key=k(case.id, "fu_participants"))
         show(errs, "participants")
         st.text_area(q("nulage"), key=k(case.id, "fu_situation"))
         show(errs, "situation")
         st.number_input(f"{q('narvaro')} Procent för perioden sedan {ui.fmt_date(since)}", value=None,
-                        step=1.0, key=k(case.id, "fu_attendance"))
+                        step=1.0, format="%.0f", key=k(case.id, "fu_attendance"))
         show(errs, "attendance")
         st.text_area(q("fortsatta_insatser"), key=k(case.id, "fu_further"))
         show(errs, "further_interventions")
@@ -144,7 +149,8 @@ def _follow_up_form(case: Case, user: ui.CurrentUser, since, left: list) -> None
                       key=k(case.id, "fu_next"), format="YYYY-MM-DD")
         show(errs, "next_meeting_on")
         if left:
-            st.text_area(f"Skäl att lämna steget med {ui.count(len(left), 'öppen punkt', 'öppna punkter')}", key=k(case.id, "fu_reason"))
+            st.text_area(f"Skäl att lämna steget med {ui.count(len(left), 'öppen punkt', 'öppna punkter')}",
+                         key=k(case.id, "fu_reason"))
             show(errs, "open_items_reason")
         show_form_error(errs)
         st.form_submit_button("Spara uppföljningsmöte", key=k(case.id, "fu_save"), type="primary",

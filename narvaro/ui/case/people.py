@@ -7,17 +7,20 @@ from narvaro import ui
 from narvaro.casework import actors, consent, notes, pupil
 from narvaro.core import clock
 from narvaro.core.models import Case
-from narvaro.ui.case.common import errors, feedback_for, k, save, show, show_form_error, value
+from narvaro.ui.case.common import RETURN_KEY, errors, open_tab, feedback_for, k, save, show, show_form_error, value
 
 # --- callbacks -----------------------------------------------------------------------------------
 
 def _add_consent(case_id: int, username: str) -> None:
     v = lambda name: value(case_id, name)  # noqa: E731
-    save(case_id, "consent",
+    saved = save(case_id, "consent",
          lambda s, ver: consent.add_consent(s, case_id, ver, given_by=v("cs_given_by"), actors=list(v("cs_actors") or []),
                                             given_on=v("cs_given_on") or clock.today(), valid_until=v("cs_until"),
                                             by=username),
          "Samtycket är registrerat.", clear=("cs_given_by", "cs_actors", "cs_given_on", "cs_until"))
+    back = st.session_state.pop(RETURN_KEY.format(case_id=case_id), None) if saved else None
+    if back:  # came here from a consent refusal on an intervention: back to it, as it was left
+        open_tab(case_id, back)
 
 
 def _withdraw(case_id: int, consent_id: int, username: str) -> None:
@@ -80,6 +83,9 @@ def render_consent(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         adult = pupil.of_age(case, today)
         with st.form(k(case.id, "consent_form")):
             st.markdown("**Registrera samtycke**")
+            if st.session_state.get(RETURN_KEY.format(case_id=case.id)):
+                st.info("Efter att samtycket är registrerat kommer du tillbaka till insatsen du höll på att lägga till.",
+                        icon=":material/undo:")
             if adult:
                 st.caption("Eleven är myndig: bara eleven själv ger samtycke.")
             elif adult is None and case.birth_year and case.birth_year + ui.config().process.rules.majority_age \
