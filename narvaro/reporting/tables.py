@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from narvaro.core import permissions
+from narvaro.core import permissions, versions
 from narvaro.core.config import Config, get_config
 from narvaro.reporting import by_sex, cooperation, indicators, school_reach, suppression, what_worked
 from narvaro.reporting import surveys as surveys_report
@@ -46,6 +46,7 @@ class Report:
     years: tuple[int, int]
     suppressed: bool
     tables: list[Table]
+    process_versions: str = ""  # which version(s) of the arbetsgång the period was worked under
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -84,7 +85,7 @@ def build(session: Session, period: Period, years: tuple[int, int] | None = None
     surveys = _surveys(indicators.survey_summary(session, period), cfg, hide, t)
     if surveys is not None:
         tables.append(surveys)
-    return Report(period, (first, last), hide, tables)
+    return Report(period, (first, last), hide, tables, versions.during_text(session, period.start, period.end))
 
 
 def overview(session: Session, period: Period, role: str | None = None, config: Config | None = None) -> Table:
