@@ -137,8 +137,9 @@ if user.role in HANDOUT_ROLES:
             card = by_id[case_id]
             pick = handout.suggest(card.district, loads, rules.caseload_guideline)
             if pick is not None:
-                st.info(f"Förslag: **{pick.name}** ({districts.get(pick.district, 'inget område')}, "
-                        f"{pick.open_cases} pågående ärenden).", icon=":material/lightbulb:")
+                st.info(f"Förslag: **{ui.md(pick.name)}** ({districts.get(pick.district, 'inget område')}, "
+                        f"{ui.count(pick.open_cases, 'pågående ärende', 'pågående ärenden')}).",
+                        icon=":material/lightbulb:")
             names = {ld.user_id: ld.name for ld in loads}
             st.multiselect("Koordinator(er)", list(names), default=[pick.user_id] if pick else [],
                            format_func=names.get, key=f"ho_users_{case_id}",

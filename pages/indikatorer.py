@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from narvaro import ui
-from narvaro.core import clock
+from narvaro.core import clock, permissions
 from narvaro.dataio import report_files
 from narvaro.reporting import suppression, tables
 from narvaro.reporting.indicators import Period
@@ -38,11 +38,10 @@ with st.container(border=True):
         st.stop()
 
 report_key = ui.report_key(period, (int(first), int(last)), user.role)
-report = ui.report(report_key)
 
-st.caption(f"Period: {period.label}. {report.process_versions} Ett avslutsskäl som bytt namn räknas som samma skäl, "
-           "under sitt nya namn. Definitionerna står under varje tabell och i README (Indikatorer).")
-if report.suppressed:
+st.caption(f"Period: {period.label}. {ui.versions_in_period(report_key)} Ett avslutsskäl som bytt namn räknas som "
+           "samma skäl, under sitt nya namn. Definitionerna står under varje tabell och i README (Indikatorer).")
+if permissions.sees_only_aggregates(user.role):
     t = ui.config().process.rules.small_number_threshold
     st.info(f"Du ser sammanställningar. {suppression.notice(t)}, och andelar eller medelvärden "
             f"som bygger på färre än {t} ärenden visas som \"–\", så att ingen elev kan kännas igen. Där en "
@@ -70,11 +69,11 @@ def _downloads(table: tables.Table) -> None:
                        icon=":material/download:")
 
 
-for table in report.tables:
+def _draw(table: tables.Table, section: str) -> None:
     st.subheader(table.title)
     if table.note:
         st.caption(table.note)
-    fig = ui.figure(report_key, table.key)
+    fig = ui.figure(report_key, table.key, in_section=section)
     if fig is not None:
         left, right = st.columns([3, 2])
         left.plotly_chart(fig, key=f"chart_{table.key}", config={"displaylogo": False})
@@ -85,13 +84,39 @@ for table in report.tables:
         st.dataframe(charts.display_frame(table), hide_index=True, key=f"table_{table.key}")
         _downloads(table)
 
-st.subheader("Årsrapport till nämnden")
-st.caption("Alla indikatorer och statistiktabellen ovan, för perioden och åren du valt.")
-c1, c2 = st.columns(2)
-c1.download_button("Årsrapport (Excel)", data=lambda: report_files.yearly_report_xlsx(report),
-                   file_name=report_files.file_name("arsrapport", period, "xlsx"),
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="dl_report_xlsx", on_click=_record, args=("årsrapport", "xlsx"), icon=":material/download:")
-c2.download_button("Årsrapport (HTML)", data=lambda: report_files.yearly_report_html(report),
-                   file_name=report_files.file_name("arsrapport", period, "html"), mime="text/html",
-                   key="dl_report_html", on_click=_record, args=("årsrapport", "html"), icon=":material/download:")
+
+def _yearly_report() -> None:
+    report = ui.report(report_key)  # every table: built only when this tab is open
+    st.caption("Alla indikatorer och statistiktabellen, för perioden och åren du valt.")
+    c1, c2 = st.columns(2)
+    c1.download_button("Årsrapport (Excel)", data=lambda: report_files.yearly_report_xlsx(report),
+                       file_name=report_files.file_name("arsrapport", period, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="dl_report_xlsx", on_click=_record, args=("årsrapport", "xlsx"), icon=":material/download:")
+    c2.download_button("Årsrapport (HTML)", data=lambda: report_files.yearly_report_html(report),
+                       file_name=report_files.file_name("arsrapport", period, "html"), mime="text/html",
+                       key="dl_report_html", on_click=_record, args=("årsrapport", "html"), icon=":material/download:")
+
+
+# Sections as tabs: only the open one is computed and drawn (the overview first); ?avsnitt= opens another.
+SECTIONS = {**tables.SECTIONS, "arsrapport": "Årsrapport till nämnden"}
+SLUGS = {label: slug for slug, label in SECTIONS.items()}
+if st.query_params.get("avsnitt") in SECTIONS and "ind_section_url" not in st.session_state:
+    st.session_state["ind_section"] = SECTIONS[st.query_params["avsnitt"]]
+st.session_state["ind_section_url"] = True
+st.session_state.setdefault("ind_section", SECTIONS["oversikt"])
+
+
+def _section_changed() -> None:
+    st.query_params["avsnitt"] = SLUGS.get(st.session_state.get("ind_section"), "oversikt")
+
+
+for slug, tab in zip(SECTIONS, st.tabs(list(SECTIONS.values()), key="ind_section", on_change=_section_changed)):
+    if not tab.open:
+        continue
+    with tab:
+        if slug == "arsrapport":
+            _yearly_report()
+        else:
+            for table in ui.section(report_key, slug).tables:
+                _draw(table, slug)

@@ -12,6 +12,7 @@ from narvaro.casework import intake
 from narvaro.casework.inputs import IntakeCreate
 from narvaro.core import clock, permissions
 from narvaro.core.errors import FieldError, FormError, PossibleDuplicate
+from narvaro.ui import feedback
 
 user = ui.guard("intake")
 ref = ui.config().reference
@@ -39,6 +40,7 @@ def _save(confirm: bool = False) -> None:
     except (FieldError, FormError) as exc:
         ss["in_errors"] = exc.errors
         ss.pop("in_duplicates", None)
+        feedback.request_scroll()
     except PossibleDuplicate as exc:
         ss["in_errors"] = {}
         ss["in_duplicates"] = [(d.number, d.reason, d.personal_number_masked) for d in exc.duplicates]
@@ -56,33 +58,7 @@ def _cancel_duplicate() -> None:
 st.title("Inkommande ärende")
 
 done = ss.pop("in_done", None)
-if done:
-    number, missing, earlier = done
-    st.success(f"Ärendet är registrerat och ligger i kön med nummer **{number}**.", icon=":material/check_circle:")
-    if earlier:
-        st.info(f"**Återaktualiserat:** eleven har ett tidigare avslutat ärende, {ui.md(earlier)}. Det nya ärendet "
-                "är markerat som återaktualiserat.", icon=":material/history:")
-    if missing:
-        st.warning(f"Komplettering behövs: {missing}.", icon=":material/assignment_late:")
-
 errors: dict = ss.get("in_errors") or {}
-if errors:
-    st.error("Ärendet är inte sparat. Rätta uppgifterna som är markerade nedan; det du skrivit finns kvar.",
-             icon=":material/error:")
-
-duplicates = ss.get("in_duplicates")
-if duplicates:
-    with st.container(border=True):
-        st.warning("Möjlig dubblett: eleven har redan ett öppet ärende. Kontrollera innan du sparar.",
-                   icon=":material/content_copy:")
-        for number, reason, masked in duplicates:
-            why = f"samma personnummer ({masked})" if reason == "personnummer" else "samma elevkod"
-            st.markdown(f"**{number}** – {why}")
-            if permissions.may_read_case_content(user.role):
-                ui.case_link(number, f"Öppna ärende {number}")
-        c1, c2 = st.columns(2)
-        c1.button("Avbryt", key="in_cancel_dup", on_click=_cancel_duplicate, type="primary")
-        c2.button("Spara ändå som nytt ärende", key="in_confirm", on_click=_save, args=(True,))
 
 if key("received_on") not in ss:
     ss[key("received_on")] = today
@@ -171,3 +147,30 @@ with st.form("in_form"):
     st.checkbox("Eleven är folkbokförd i kommunen", key=key("registered_in_municipality"))
 
     st.form_submit_button("Registrera ärende", key="in_submit", on_click=_save, type="primary")
+    # The outcome next to the button that was pressed, not at the top of this long page.
+    if errors:
+        feedback.refused(errors)
+    if done:
+        number, missing, earlier = done
+        st.success(f"Ärendet är registrerat och ligger i kön med nummer **{number}**.", icon=":material/check_circle:")
+        st.toast(f"Ärendet {number} är registrerat.", icon=":material/check_circle:")
+        if earlier:
+            st.info(f"**Återaktualiserat:** eleven har ett tidigare avslutat ärende, {ui.md(earlier)}. Det nya ärendet "
+                    "är markerat som återaktualiserat.", icon=":material/history:")
+        if missing:
+            st.warning(f"Komplettering behövs: {missing}.", icon=":material/assignment_late:")
+
+# A possible duplicate is asked about right under the button that was pressed.
+duplicates = ss.get("in_duplicates")
+if duplicates:
+    with st.container(border=True):
+        st.warning("Möjlig dubblett: eleven har redan ett öppet ärende. Kontrollera innan du sparar.",
+                   icon=":material/content_copy:")
+        for number, reason, masked in duplicates:
+            why = f"samma personnummer ({masked})" if reason == "personnummer" else "samma elevkod"
+            st.markdown(f"**{number}** – {why}")
+            if permissions.may_read_case_content(user.role):
+                ui.case_link(number, f"Öppna ärende {number}")
+        c1, c2 = st.columns(2)
+        c1.button("Avbryt", key="in_cancel_dup", on_click=_cancel_duplicate, type="primary")
+        c2.button("Spara ändå som nytt ärende", key="in_confirm", on_click=_save, args=(True,))

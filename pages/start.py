@@ -9,7 +9,7 @@ from narvaro.ui import my_day
 
 user = ui.guard("start")
 st.title("Min dag")
-st.caption(f"{user.name} · {role_label(user.role)} · {ui.fmt_date(clock.today())}")
+st.caption(f"{ui.md(user.name)} · {role_label(user.role)} · {ui.fmt_date(clock.today())}")
 st.caption(board.school_time_note(ui.config()))
 gap = board.calendar_warning(clock.today(), ui.config())
 if gap:

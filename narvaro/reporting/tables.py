@@ -7,7 +7,7 @@ The same tables become CSV, Excel and the yearly report, so what is downloaded i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 from sqlmodel import Session
@@ -38,6 +38,7 @@ class Table:
     chart: Chart | None = None
     note: str = ""
     headline: list[tuple[str, Any]] = field(default_factory=list)  # big figures for the meeting view
+    section: str = ""  # the dashboard section it belongs to (SECTIONS)
 
 
 @dataclass
@@ -56,43 +57,41 @@ class Report:
 AT_INTAKE = "Skolform och huvudman är de ärendet hade när det kom in; ett byte av skola under ärendet ändrar inte det."
 
 
+# The dashboard's sections in order; only the open one is built (issue 14). build() without sections: every table.
+SECTIONS = {"oversikt": "Översikt", "avslut": "Avslut, tid och effekt", "statistik": "Statistiktabell och kön",
+            "inflode": "Inkomna, belastning och kö", "samverkan": "Samverkan och skolor", "enkater": "Enkäter"}
+
+
 def build(session: Session, period: Period, years: tuple[int, int] | None = None, role: str | None = None,
-          config: Config | None = None) -> Report:
-    """All indicator tables for `period` (statistics table and sex split for `years`), as `role` may see them."""
+          config: Config | None = None, sections: Iterable[str] | None = None) -> Report:
+    """The indicator tables for `period` (statistics table and sex split for `years`), as `role` may see them: all
+    of them, or only those of `sections` (keys of SECTIONS), in SECTIONS order."""
     cfg = config or get_config()
     first, last = years or (period.start.year, period.end.year)
-    ind = indicators.compute(session, period, cfg)
-    hide = permissions.sees_only_aggregates(role)
-    t = cfg.process.rules.small_number_threshold
-    tables = [
-        _overview(ind, cfg, hide, t),
-        _reasons(ind, hide, t),
-        _rereferral(ind, cfg, hide, t),
-        _case_time(ind, hide, t),
-        _effects(ind, hide, t),
-        _what_worked(what_worked.compute(session, period.start, period.end), t),
-        _attendance(ind, hide, t),
-        _statistics(indicators.statistics_table(session, first, last), cfg, hide, t),
-        _sex_split(indicators.sex_split(session, first, last), cfg, hide, t),
-        _by_sex(by_sex.compute(session, period, cfg), ind, hide, t),
-        _breakdown(ind, hide, t),
-        _caseload(ind, cfg, hide, t),
-        _queue(ind, cfg, hide, t),
-        _cooperation(cooperation.compute(session, period, cfg), hide, t),
-        _school_work(school_reach.activities(session, period, cfg), hide, t),
-        _survey_rates(surveys_report.response_rates(session, period.start, period.end), cfg, hide, t),
-    ]
-    surveys = _surveys(indicators.survey_summary(session, period), cfg, hide, t)
-    if surveys is not None:
-        tables.append(surveys)
+    want = set(SECTIONS if sections is None else sections)
+    hide, t = permissions.sees_only_aggregates(role), cfg.process.rules.small_number_threshold
+    ind = indicators.compute(session, period, cfg) if want & {"oversikt", "avslut", "statistik", "inflode"} else None
+    parts: dict[str, Callable[[], list[Table | None]]] = {
+        "oversikt": lambda: [_overview(ind, cfg, hide, t)],
+        "avslut": lambda: [_reasons(ind, hide, t), _rereferral(ind, cfg, hide, t), _case_time(ind, hide, t),
+                           _effects(ind, hide, t), _what_worked(what_worked.compute(session, period.start, period.end), t),
+                           _attendance(ind, hide, t)],
+        "statistik": lambda: [_statistics(indicators.statistics_table(session, first, last), cfg, hide, t),
+                              _sex_split(indicators.sex_split(session, first, last), cfg, hide, t),
+                              _by_sex(by_sex.compute(session, period, cfg), ind, hide, t)],
+        "inflode": lambda: [_breakdown(ind, hide, t), _caseload(ind, cfg, hide, t), _queue(ind, cfg, hide, t)],
+        "samverkan": lambda: [_cooperation(cooperation.compute(session, period, cfg), hide, t),
+                              _school_work(school_reach.activities(session, period, cfg), hide, t)],
+        "enkater": lambda: [_survey_rates(surveys_report.response_rates(session, period.start, period.end), cfg, hide, t),
+                            _surveys(indicators.survey_summary(session, period), cfg, hide, t)],
+    }
+    tables = []
+    for key in (k for k in SECTIONS if k in want):
+        for table in parts[key]():
+            if table is not None:
+                table.section = key
+                tables.append(table)
     return Report(period, (first, last), hide, tables, versions.during_text(session, period.start, period.end))
-
-
-def overview(session: Session, period: Period, role: str | None = None, config: Config | None = None) -> Table:
-    """Only the overview table (the key figures), as `role` may see it: the start page needs nothing more."""
-    cfg = config or get_config()
-    return _overview(indicators.compute(session, period, cfg), cfg, permissions.sees_only_aggregates(role),
-                     cfg.process.rules.small_number_threshold)
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:

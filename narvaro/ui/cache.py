@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from narvaro.core import db
+from narvaro.core import db, versions
 from narvaro.reporting import tables
 from narvaro.reporting.indicators import Period
 from narvaro.reporting.tables import Report
@@ -41,17 +41,33 @@ def report(key: ReportKey) -> Report:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def versions_in_period(key: ReportKey) -> str:
+    """Which version(s) of the arbetsgång the period was worked under (a publish changes the data version)."""
+    with db.session_scope(_engine(key.url)) as s:
+        return versions.during_text(s, key.period.start, key.period.end)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def overview(key: ReportKey) -> tables.Table:
     """Only the key figures (the start page of a läsare)."""
     with db.session_scope(_engine(key.url)) as s:
-        return tables.overview(s, key.period, key.role)
+        return tables.build(s, key.period, key.years, key.role, sections=["oversikt"]).tables[0]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def section(key: ReportKey, name: str) -> Report:
+    """Only the tables of one dashboard section (tables.SECTIONS): the other sections cost nothing until opened."""
+    with db.session_scope(_engine(key.url)) as s:
+        return tables.build(s, key.period, key.years, key.role, sections=[name])
 
 
 # A resource, not data: st.cache_data would pickle the figure, and unpickling a plotly figure re-validates it,
 # which is the very cost cached here. Callers only read the figure (st.plotly_chart copies it).
 @st.cache_resource(max_entries=256, show_spinner=False)
-def figure(key: ReportKey, table_key: str, height: int = 360, font_size: int = 14):
-    """The chart of one of report(key)'s tables: building plotly figures was over half of the dashboard's run."""
+def figure(key: ReportKey, table_key: str, height: int = 360, font_size: int = 14, in_section: str | None = None):
+    """The chart of one of report(key)'s tables (or of section(key, in_section)'s): building plotly figures was over
+    half of the dashboard's run."""
     from narvaro.ui import charts  # plotly is imported by the chart pages only
 
-    return charts.figure(report(key).table(table_key), height, font_size)
+    source = section(key, in_section) if in_section else report(key)
+    return charts.figure(source.table(table_key), height, font_size)

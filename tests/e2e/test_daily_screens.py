@@ -159,3 +159,19 @@ def test_start_page_of_every_role_passes_axe(demo_server, new_page, axe_source, 
     open_page(page, "")  # a page load of its own: no element left over from the login's run
     expect(page.get_by_role("heading", name="Min dag", level=1)).to_be_visible()
     assert run_axe(page, axe_source) == []
+
+
+def test_dashboard_sections_open_on_demand_and_stay_in_the_url(demo_server, new_page):
+    page = new_page(demo_server)
+    login(page, demo_server, "e2e.teamledare")
+    open_page(page, "indikatorer")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("tab", name="Översikt")).to_have_attribute("aria-selected", "true")
+    expect(main.get_by_role("heading", name="Översikt", level=3)).to_be_visible()
+    expect(main.get_by_role("heading", name="Statistiktabell")).to_have_count(0)  # not drawn until opened
+    main.get_by_role("tab", name="Statistiktabell och kön").click()
+    settle(page)
+    expect(main.get_by_role("heading", name=re.compile(r"^Statistiktabell"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"avsnitt=statistik"))
+    open_page(page, page.url.split("/", 3)[3])  # a reload opens the same section
+    expect(main.get_by_role("tab", name="Statistiktabell och kön")).to_have_attribute("aria-selected", "true")

@@ -24,8 +24,31 @@ ORDER = ["oversikt", "avslutsskal", "aterkomst", "arendetid", "effekt", "vad_gav
 NO_CHART = {"enkat_svarsfrekvens", "vad_gav_effekt"}  # vad_gav_effekt: no intervention in this fixture, an empty table has no chart
 
 
+# The section (tab) that holds each table (narvaro.reporting.tables.SECTIONS); only the open one is drawn.
+SECTION_OF = {"oversikt": "oversikt", "avslutsskal": "avslut", "aterkomst": "avslut", "arendetid": "avslut",
+              "effekt": "avslut", "vad_gav_effekt": "avslut", "narvaro": "avslut", "statistik": "statistik",
+              "kon": "statistik", "kon_utfall": "statistik", "inkomna": "inflode", "belastning": "inflode",
+              "kotid": "inflode", "samverkan": "samverkan", "skolarbete": "samverkan",
+              "enkat_svarsfrekvens": "enkater"}
+
+
+def open_section(at, slug):
+    """Open a section's tab, as a click on it does (its on_change reruns the page with it open)."""
+    from narvaro.reporting import tables
+
+    label = {**tables.SECTIONS, "arsrapport": "Årsrapport till nämnden"}[slug]
+    if at.session_state["ind_section"] != label:
+        at.session_state["ind_section"] = label
+        at.run()
+    return at
+
+
 def _table(at, key):
-    return at.dataframe[ORDER.index(key)].value
+    section = SECTION_OF[key]
+    open_section(at, section)
+    shown = [k for k in ORDER if SECTION_OF[k] == section]
+    assert len(at.dataframe) == len(shown)  # only the open section is drawn
+    return at.dataframe[shown.index(key)].value
 
 
 def test_page_and_command_line_agree(app_env, frozen_clock, capsys):
@@ -55,8 +78,13 @@ def test_page_and_command_line_agree(app_env, frozen_clock, capsys):
     shown = _table(at, "inkomna")
     assert sorted(zip(shown["Skolform"], shown["Huvudman"], shown["Kön"], shown["Antal"])) == sorted(
         (r["skolform"], r["huvudman"], r["kon"], str(r["count"])) for r in data["incoming_breakdown"])
-    # Every table has a chart beside it (except tables without one) and the yearly report is offered.
-    assert len(at.dataframe) == len(ORDER) and len(at.get("plotly_chart")) == len(ORDER) - len(NO_CHART)
+    # Every table has a chart beside it (except tables without one), section by section.
+    drawn, charts_drawn = 0, 0
+    for section in dict.fromkeys(SECTION_OF.values()):
+        open_section(at, section)
+        drawn += len(at.dataframe)
+        charts_drawn += len(at.get("plotly_chart"))
+    assert drawn == len(ORDER) and charts_drawn == len(ORDER) - len(NO_CHART)
     # Issue 17, item 9: the dashboard's figures per kön are the CLI's `by_sex`.
     per_sex = _table(at, "kon_utfall")
     for i, sex in enumerate(per_sex["Kön"]):
@@ -66,7 +94,8 @@ def test_page_and_command_line_agree(app_env, frozen_clock, capsys):
             charts.cell_text(got[k]) for k in ("incoming", "closed", "returned_to_school", "mean_months",
                                                "median_queue_days")]
     assert list(per_sex["Kön"]) == list(data["by_sex"])
-    assert "Årsrapport till nämnden" in text_of(at)
+    open_section(at, "arsrapport")
+    assert [b.label for b in at.get("download_button")] == ["Årsrapport (Excel)", "Årsrapport (HTML)"]
 
     # A custom period whose end is before its start: a message next to the field, the dates kept.
     at.radio(key="ind_kind").set_value("Egna datum").run()
@@ -84,12 +113,13 @@ def test_reader_sees_only_suppressed_aggregates(app_env, frozen_clock):
     assert "visas som \"<5\"" in text_of(at)
     overview = _table(at, "oversikt")
     assert set(overview["Värde"]) == {"<5", "–"}
-    for frame in at.dataframe:
-        df = frame.value
-        for col in df.columns:
-            if col in ("År", "Riktvärde"):
-                continue
-            assert not any(v.isdigit() for v in df[col].astype(str)), (col, list(df[col]))
+    for section in dict.fromkeys(SECTION_OF.values()):
+        for frame in open_section(at, section).dataframe:
+            df = frame.value
+            for col in df.columns:
+                if col in ("År", "Riktvärde"):
+                    continue
+                assert not any(v.isdigit() for v in df[col].astype(str)), (col, list(df[col]))
 
 
 def test_meeting_view_one_indicator_per_screen(app_env, frozen_clock):
@@ -150,7 +180,7 @@ def test_figures_are_reused_between_reruns_but_follow_every_save(app_env, frozen
     closed = lambda: dict(zip(*[_table(at, "oversikt")[c] for c in ("Indikator", "Värde")]))["Avslutade ärenden"]  # noqa: E731
     before, n_built, n_drawn = closed(), len(built), len(drawn)
     charts_shown = len(at.get("plotly_chart"))
-    assert charts_shown >= 3 and n_drawn >= charts_shown
+    assert charts_shown >= 1 and n_drawn >= charts_shown
     at.run()
     assert closed() == before and len(built) == n_built  # a plain rerun: the same figures, no new queries
     assert len(drawn) == n_drawn and len(at.get("plotly_chart")) == charts_shown  # charts shown, not redrawn
@@ -164,3 +194,25 @@ def test_figures_are_reused_between_reruns_but_follow_every_save(app_env, frozen
     at.run()
     assert int(closed()) == int(before) + 1 and len(built) == n_built + 1
     assert len(drawn) > n_drawn  # the charts follow the save too
+
+
+def test_only_the_open_section_is_computed(app_env, frozen_clock, monkeypatch):
+    """Issue 14:4: the overview first; every other section is built (queries and charts) only when it is opened,
+    and every table only for the yearly report."""
+    from narvaro.reporting import tables
+
+    asked = []
+    real_build = tables.build
+    monkeypatch.setattr(tables, "build", lambda *a, **kw: asked.append(kw.get("sections")) or real_build(*a, **kw))
+    _fill(app_env)
+    add_user(app_env, "chef", "teamledare")
+    at = page_as(app_env, "chef", "pages/indikatorer.py")
+    at.selectbox(key="ind_year").select(2024).run()
+    assert asked and all(sections == ["oversikt"] for sections in asked)
+    assert [t.label for t in at.tabs][:2] == ["Översikt", "Avslut, tid och effekt"] and len(at.dataframe) == 1
+    asked.clear()
+    open_section(at, "statistik")
+    assert asked == [["statistik"]] and len(at.dataframe) == 3
+    asked.clear()
+    open_section(at, "arsrapport")
+    assert asked == [None] and not at.dataframe  # the yearly report needs every table

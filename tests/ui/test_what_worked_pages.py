@@ -33,7 +33,9 @@ def test_dashboard_has_what_worked_for_the_period(app_env, frozen_clock):
     at = page_as(app_env, "chef", "pages/indikatorer.py")
     at.selectbox(key="ind_year").select(2024).run()
     assert not at.exception
-    tables = [df.value for df in at.dataframe]
+    from tests.ui.test_dashboard_page import open_section
+
+    tables = [df.value for df in open_section(at, "avslut").dataframe]
     worked = next(t for t in tables if "Median närvaroförändring (procentenheter)" in t.columns)
     rows = {r["Insats"]: r for r in worked.to_dict("records")}
     assert [rows[HOME][c] for c in worked.columns[1:]] == ["6", "20,00", "2,30", "–"]

@@ -16,26 +16,31 @@ from narvaro.core import db, permissions, settings
 from tools import appserver
 from tools.bench.data import BenchUser, bench_pages
 
-BROWSER_PAGES = ("board", "dashboard")
+BROWSER_PAGES = ("start", "board", "case", "dashboard")
 # What "main content visible" means per page: the selector must be visible and Streamlit's run finished.
 CONTENT = {"meeting_view": '[data-testid="stPlotlyChart"] .main-svg',
            "dashboard": '[data-testid="stPlotlyChart"] .main-svg'}
 BARE_SCRIPT = 'import streamlit as st\n\nst.title("Tom sida")\n'
-# The same bare page reached by a page URL (/tom) of a two-page app, as every Närvaro page is: for any URL but
-# "/", Streamlit's browser code first asks <path>/_stcore/health, fails, and retries one level up (~0.1 s).
+# The framework's floor (issue 14): a Streamlit app with the same seven-entry sidebar navigation as a coordinator's
+# menu and empty pages, measured at "/" and at a page URL (/tom). For any URL but "/", Streamlit's browser code
+# first asks <path>/_stcore/health, fails, and retries one level up (~0.1 s), so the sub-URL is the fair floor for
+# every page but the start page.
 BARE_SUBPAGE_SCRIPT = """import streamlit as st
 
-
-def start():
-    st.title("Start")
+TITLES = ["Start", "Tom sida", "Inkommande ärende", "Insatser", "Arbete med skolor", "Indikatorer", "Mötesvy"]
 
 
-def tom():
-    st.title("Tom sida")
+def page(title):
+    def draw():
+        st.title(title)
+    draw.__name__ = "p" + str(TITLES.index(title))
+    return draw
 
 
-st.navigation([st.Page(start, title="Start", default=True), st.Page(tom, title="Tom sida", url_path="tom")]).run()
+st.navigation([st.Page(page(t), title=t, default=(i == 0), url_path=None if i == 0 else ("tom" if i == 1 else f"p{i}"))
+               for i, t in enumerate(TITLES)]).run()
 """
+VIEWPORT = {"width": 1366, "height": 900}
 WAIT_MS = 120_000  # a generous bound: a page that needs this long is a finding, not a hang
 
 
@@ -84,12 +89,15 @@ def rerun_times(url: str, users: dict[str, BenchUser], case_number: str, repeats
 
 # --- the browser ------------------------------------------------------------------------------------------
 
+TITLES = {"start": "Min dag"}  # the start page's heading is not its menu title
+
+
 def _content(spec: permissions.PageSpec) -> list[str]:
     """Selectors that must all be visible: the page's own title, and its charts where it has them."""
     extra = [CONTENT[spec.key]] if spec.key in CONTENT else []
     if spec.key == "meeting_view":
         return extra
-    return [f'[data-testid="stMain"] h1:has-text("{spec.title}")'] + extra
+    return [f'[data-testid="stMain"] h1:has-text("{TITLES.get(spec.key, spec.title)}")'] + extra
 
 
 def _wait_content(page, selectors: list[str], timeout: float) -> None:
@@ -106,11 +114,15 @@ def _time_load(page, url: str, selectors: list[str], timeout: float = 120_000) -
     return (time.perf_counter() - start) * 1000
 
 
+def _menu(page):
+    return page.get_by_test_id("stSidebar").get_by_role("navigation", name="Meny")
+
+
 def _time_nav(page, spec: permissions.PageSpec, timeout: float = 120_000) -> float:
     """From the start page, a click on the page's menu link (same session, no page load)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Start").first.click()
-    _wait_content(page, ['[data-testid="stMain"] h1:has-text("Närvaro")'], timeout)
-    link = page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=spec.title).first
+    _menu(page).get_by_role("link", name="Start").first.click()
+    _wait_content(page, ['[data-testid="stMain"] h1:has-text("Min dag")'], timeout)
+    link = _menu(page).get_by_role("link").filter(has_text=spec.title).first
     start = time.perf_counter()
     link.click()
     _wait_content(page, _content(spec), timeout)
@@ -118,7 +130,8 @@ def _time_nav(page, spec: permissions.PageSpec, timeout: float = 120_000) -> flo
 
 
 def browser_times(url: str, users: dict[str, BenchUser], keys: tuple[str, ...], repeats: int, log_dir: Path,
-                  bare_url: str, bare_subpage_url: str | None = None) -> dict[str, float]:
+                  bare_url: str, bare_subpage_url: str | None = None, case_number: str | None = None,
+                  bare_nav_url: str | None = None) -> dict[str, float]:
     """Median ms from navigation until the page's main content is visible, and the same for the bare page
     (at "/" and, when given, at a page URL like ours)."""
     from playwright.sync_api import sync_playwright
@@ -129,19 +142,24 @@ def browser_times(url: str, users: dict[str, BenchUser], keys: tuple[str, ...], 
     bare_sub_times: list[float] = []
     with appserver.AppServer(url, log_dir / "bench-server.log") as server, sync_playwright() as p:
         browser = appserver.launch_chromium(p)
-        bare = browser.new_page()
+        bare = browser.new_page(viewport=VIEWPORT)
         _time_load(bare, bare_url, ["h1"])  # warm-up: fonts and scripts into the cache
+        bare_nav_times: list[float] = []
         logged_in = {}
         for key in keys:
             if key not in specs:
                 continue
             spec, role = specs[key]
             if role not in logged_in:
-                page = browser.new_context().new_page()
+                page = browser.new_context(viewport=VIEWPORT).new_page()
                 appserver.login(page, server.url, users[role].username, users[role].password)
                 logged_in[role] = page
             page = logged_in[role]
             target = f"{server.url}/{spec.url_path}"
+            if key == "start":
+                target = f"{server.url}/"
+            elif key == "case":
+                target += f"?arende={case_number}"
             _time_load(page, target, _content(spec))  # warm-up
             loads, navs = [], []
             for _ in range(repeats):  # interleaved with the bare page, so both see the same machine load
@@ -149,13 +167,19 @@ def browser_times(url: str, users: dict[str, BenchUser], keys: tuple[str, ...], 
                 bare_times.append(_time_load(bare, bare_url, ["h1"]))
                 if bare_subpage_url:
                     bare_sub_times.append(_time_load(bare, bare_subpage_url, ['[data-testid="stMain"] h1']))
-                navs.append(_time_nav(page, spec))
+                if bare_nav_url:
+                    bare_nav_times.append(_time_load(bare, bare_nav_url, ['[data-testid="stMain"] h1']))
+                if spec.in_menu and key != "start":
+                    navs.append(_time_nav(page, spec))
             out[key] = round(statistics.median(loads), 1)
-            out[f"{key}_menu"] = round(statistics.median(navs), 1)
+            if navs:
+                out[f"{key}_menu"] = round(statistics.median(navs), 1)
         browser.close()
     out["bare"] = round(statistics.median(bare_times), 1) if bare_times else None
     if bare_sub_times:
         out["bare_subpage"] = round(statistics.median(bare_sub_times), 1)
+    if bare_nav_times:
+        out["bare_nav"] = round(statistics.median(bare_nav_times), 1)
     return out
 
 
