@@ -17,6 +17,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Debian's nginx and openssl for the test of deploy/nginx/narvaro.conf (tests/e2e/test_nginx.py); not started as a
+# service: the test runs its own nginx in the foreground with a throwaway config and certificate.
+if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null
+  else
+    echo "nginx saknas: installera Debians paket 'nginx' (sudo apt-get install nginx)" >&2
+  fi
+fi
+
 # axe-core for the accessibility tests, pinned in tests/e2e/package-lock.json, into tests/e2e/node_modules (git-ignored).
 if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
   if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -172,6 +172,7 @@ def wait_ready(page, timeout: float = 60_000) -> None:
 def login(page, base_url: str, username: str, password: str, timeout: float = 60_000) -> None:
     """Open the app and log in through the form, by the fields' labels."""
     page.goto(base_url + "/")
+    wait_ready(page, timeout)  # a run still going could draw the form anew and drop what was typed
     page.get_by_label("Användarnamn").fill(username, timeout=timeout)
     page.get_by_label("Lösenord", exact=True).fill(password)
     page.get_by_role("button", name="Logga in").click()

@@ -187,6 +187,11 @@ def _forget_change(session, transaction) -> None:
         session.info.pop(_CHANGED, None)
 
 
+def note_change(session: Session) -> None:
+    """For writes that bypass the ORM's events (an import's bulk COPY or executemany): the data changed."""
+    session.info[_CHANGED] = True
+
+
 def data_version(session: Session) -> int:
     """The number of committed changes to case data so far (see above)."""
     return session.exec(select(DataVersion.n).where(DataVersion.id == 1)).first() or 0

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from narvaro.casework import cases, closing
 from narvaro.casework.inputs import CaseClose
-from narvaro.core import audit, clock
+from narvaro.core import audit, clock, db
 from narvaro.core.config import Config, get_config
 from narvaro.core.models import ASSIGNED, QUEUED, Assignment, Case, CaseEvent, School, User
 from narvaro.core.permissions import COORDINATOR
@@ -156,19 +156,23 @@ def _write_cases(session: Session, rows: list[Row], schools: dict[str, School], 
 
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """Many rows in few statements: on SQLite an executemany (it runs in C, no round trips); on PostgreSQL a COPY
-    on the session's own connection (an executemany there is a statement per row), so it is in the same
-    transaction as everything else."""
+    """Many rows in one go on the session's own connection (so in its transaction): a COPY on PostgreSQL (an
+    executemany there is a statement per row), the driver's executemany on SQLite (values converted by the
+    column types once, not through SQLAlchemy's per-row machinery)."""
     table = model.__table__
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table), rows)
-        return
     columns = list(rows[0])
-    raw = session.connection().connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    raw = session.connection().connection.driver_connection
+    db.note_change(session)  # these writes bypass the ORM events that bump the data version
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    convert = [table.c[c].type.bind_processor(dialect) for c in columns]
+    values = [tuple(f(row[c]) if f else row[c] for c, f in zip(columns, convert)) for row in rows]
+    raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})', values)
 
 
 def _case_fields(row: Row, defaults: dict[str, Any], schools: dict[str, School], users: dict[str, User],

@@ -30,8 +30,12 @@ def test_import_writes_in_batches_and_tells_its_progress(engine, frozen_clock):
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
     calls = []
+    with Session(engine) as s:
+        version_before = db.data_version(s)
     with db.session_scope(engine) as s:
         report = importer.import_file(s, data, "historik.csv", "test", progress=lambda d, t: calls.append((d, t)))
+    with Session(engine) as s:
+        assert db.data_version(s) > version_before  # the dashboard's cached figures see the new cases
     assert report.ok and report.new == N, report.lines()[:5]
     # Before: an INSERT for every case, assignment and timeline event, and a number lookup per unnumbered row
     # (~9,000). Now a few per batch of cases, and one per new school and coordinator (300 and 20 here).

@@ -84,3 +84,25 @@ def test_a_follow_up_on_another_day_than_booked_is_confirmed_and_the_tab_stays(a
     with Session(engine) as s:
         assert s.exec(select(Meeting.held_on).where(Meeting.kind == meetings.FOLLOW_UP)).all() == [D(2025, 9, 15)]
     db.make_engine(app_env).dispose()
+
+
+def test_an_item_ticked_by_an_action_says_so_and_is_taken_back_only_with_a_reason(app_env, frozen_clock):
+    from tests.conftest import add_user
+    from tests.ui.test_case_page import new_case
+
+    add_user(app_env, "anna", "koordinator")
+    frozen_clock(D(2025, 8, 20))
+    engine, cid, number = new_case(app_env)  # handed out on 2025-08-20: "delas ut" is ticked by the hand-out
+    k = lambda name: f"ar_{cid}_{name}"  # noqa: E731
+    at = open_page(app_env, "anna", number)
+    assert "klar, bockad av fördelningen 2025-08-20" in text_of(at)
+    click(at, k("untick_delat_ut"))
+    assert "Punkten bockades av fördelningen 2025-08-20. Skriv varför markeringen tas bort." in text_of(at)
+    assert "bockad av fördelningen" in text_of(at)
+    widget(at, "text_input", k("un_delat_ut")).set_value("Fördelad till fel koordinator")
+    click(at, k("untick_delat_ut"))
+    assert "Markeringen är borttagen." in text_of(at)
+    assert "bockad av fördelningen" not in text_of(at)
+    open_tab(at, "tidslinje")
+    assert any("togs bort: Fördelad till fel koordinator" in str(v) for v in at.table[-1].value["Händelse"])
+    engine.dispose()

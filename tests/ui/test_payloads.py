@@ -42,6 +42,7 @@ def _fill(url):
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
         demo.load_demo(s, password="Demo-lösen-1234", n_cases=60)
+    _add_rows_the_demo_lacks(engine)
     with engine.begin() as conn:
         for table, columns in FREE_TEXT.items():
             for column in columns:
@@ -66,6 +67,46 @@ def _fill(url):
     engine.dispose()
     users[permissions.COORDINATOR] = coordinator.username
     return users, numbers
+
+
+def _add_rows_the_demo_lacks(engine):
+    """The demo has no notes, interventions, voices, actors, surveys ... : one of each on every open case of a
+    coordinator (their texts are overwritten with payloads next)."""
+    import datetime as dt
+
+    from narvaro.core.models import (CaseActor, CaseIntervention, CaseVoice, CatalogueEntry, ChecklistMark,
+                                     EffectRating, School, SchoolActivity, SchoolTransition, ServiceNote,
+                                     StepChange, SurveyResponse)
+
+    cfg = get_config()
+    ref, day = cfg.reference, dt.date(2025, 9, 1)
+    survey = cfg.surveys.surveys[0]
+    step = cfg.process.steps[0]
+    with db.session_scope(engine) as s:
+        s.add(CatalogueEntry(key="egen-1", kind="operativa", name="x", folded_name="x", created_by="t"))
+        school = s.exec(select(School)).first()
+        s.add(SchoolActivity(school_id=school.id, kind=ref.school_work_kinds[0], held_on=day, minutes=30,
+                             created_by="t", note="x"))
+        ids = s.exec(select(Assignment.case_id).join(User, User.id == Assignment.user_id)
+                     .where(User.role == permissions.COORDINATOR)).all()
+        for case_id in sorted(set(ids)):
+            s.add(ServiceNote(case_id=case_id, written_on=day, author="t", text="x"))
+            s.add(CaseActor(case_id=case_id, actor_type=ref.actor_types[0], created_by="t", organisation="x",
+                            contact_person="x"))
+            s.add(CaseVoice(case_id=case_id, speaker=ref.consent_givers[0], on_date=day, text="x", created_by="t"))
+            s.add(ChecklistMark(case_id=case_id, step_key=step.key, item_key=step.items[0].key, marked_by="t",
+                                not_applicable=True, reason="x"))
+            s.add(SchoolTransition(case_id=case_id, on_date=day, from_school_form=ref.school_forms[0],
+                                   to_school_form=ref.school_forms[-1], from_provider=ref.providers[0],
+                                   to_provider=ref.providers[-1], created_by="t", note="x"))
+            s.add(StepChange(case_id=case_id, to_step=step.key, on_date=day, changed_by="t", open_items_reason="x"))
+            s.add(SurveyResponse(case_id=case_id, survey_key=survey.key, respondent_role=survey.respondent_roles[0],
+                                 answered_on=day, answers_json="{}", entered_by="t"))
+            own = CaseIntervention(case_id=case_id, name="x", kind="operativa", created_by="t", plan="x",
+                                   performed_by="x")
+            s.add(own)
+            s.flush()
+            s.add(EffectRating(case_intervention_id=own.id, rating=ref.effect_ratings[0], rated_by="t", comment="x"))
 
 
 def rendered_as_markdown(at) -> list[str]:

@@ -136,16 +136,16 @@ def _intervention(case: Case, ci: CaseIntervention, rated: list[interventions.Ra
                   user: ui.CurrentUser, read_only: bool) -> None:
     with st.container(border=True):
         own = " · egen insats" if ci.intervention_key is None else ""
-        st.markdown(f"**{ci.name}**")
+        st.markdown(f"**{ui.md(ci.name)}**")  # typed text is data (narvaro.ui.safe)
         st.caption(f"{KIND_LABELS.get(ci.kind, ci.kind)}{own} · status: {ci.status}")
-        who = ci.performed_by or "–"
+        who = ui.md(ci.performed_by) or "–"
         if ci.actor_type:
             who += f" (aktör: {ci.actor_type})"
         st.markdown(f"Utförs av: {who}  \nStartdatum: {ui.fmt_date(ci.start_on)}  \n"
-                    f"Frekvens eller plan: {ci.plan or '–'}")
+                    f"Frekvens eller plan: {ui.md(ci.plan) or '–'}")
         if rated:
             lines = [f"- {ui.fmt_date(r.meeting_on) if r.meeting_on else 'utan möte'}: **{r.rating}**"
-                     + (f" – {r.comment}" if r.comment else "") for r in rated]
+                     + (f" – {ui.md(r.comment)}" if r.comment else "") for r in rated]
             st.markdown("Effekt vid uppföljning:\n" + "\n".join(lines))
         else:
             st.caption("Ingen effekt bedömd ännu.")

@@ -110,8 +110,8 @@ def render_consent(case: Case, user: ui.CurrentUser, can_work: bool) -> None:
         st.caption("Inga andra aktörer inkopplade.")
     for a in involved:
         ok = "samtycke finns" if a.actor_type not in missing else ":orange[**samtycke saknas**]"
-        org = f" ({a.organisation})" if a.organisation else ""
-        st.markdown(f"- **{a.actor_type}**{org} – kontaktperson {a.contact_person or '–'} – {ok}")
+        org = f" ({ui.md(a.organisation)})" if a.organisation else ""  # typed text is data (narvaro.ui.safe)
+        st.markdown(f"- **{a.actor_type}**{org} – kontaktperson {ui.md(a.contact_person) or '–'} – {ok}")
     if can_work:
         errs = errors(case.id, "actor")
         with st.form(k(case.id, "actor_form")):
