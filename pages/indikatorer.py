@@ -39,7 +39,8 @@ with st.container(border=True):
 
 report_key = ui.report_key(period, (int(first), int(last)), user.role)
 
-st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
+st.caption(f"Period: {period.label}. {ui.versions_in_period(report_key)} Ett avslutsskäl som bytt namn räknas som "
+           "samma skäl, under sitt nya namn. Definitionerna står under varje tabell och i README (Indikatorer).")
 if permissions.sees_only_aggregates(user.role):
     t = ui.config().process.rules.small_number_threshold
     st.info(f"Du ser sammanställningar. {suppression.notice(t)}, och andelar eller medelvärden "
