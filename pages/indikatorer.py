@@ -39,7 +39,8 @@ with st.container(border=True):
 
 report_key = ui.report_key(period, (int(first), int(last)), user.role)
 
-st.caption(f"Period: {period.label}. Definitionerna står under varje tabell och i README (Indikatorer).")
+st.caption(f"Period: {period.label}. {ui.versions_in_period(report_key)} Ett avslutsskäl som bytt namn räknas som "
+           "samma skäl, under sitt nya namn. Definitionerna står under varje tabell och i README (Indikatorer).")
 if permissions.sees_only_aggregates(user.role):
     t = ui.config().process.rules.small_number_threshold
     st.info(f"Du ser sammanställningar. {suppression.notice(t)}, och andelar eller medelvärden "
@@ -72,6 +73,14 @@ def _draw(table: tables.Table, section: str) -> None:
     st.subheader(table.title)
     if table.note:
         st.caption(table.note)
+    if table.headline and section == "oversikt":
+        # The key figures as large numbers beside their table: a bar chart of unrelated counts said no more, and
+        # it made every page load fetch Plotly's JavaScript (~2 s of the first paint). The meeting view keeps it.
+        for col, (label, value) in zip(st.columns(len(table.headline)), table.headline):
+            col.metric(label, "–" if value is None else ui.fmt_number(value) if isinstance(value, float) else str(value))
+        st.dataframe(charts.display_frame(table), hide_index=True, key=f"table_{table.key}")
+        _downloads(table)
+        return
     fig = ui.figure(report_key, table.key, in_section=section)
     if fig is not None:
         left, right = st.columns([3, 2])

@@ -8,6 +8,7 @@ process; the app calls it at every run (one small query), a command at its start
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import unicodedata
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from narvaro.core import audit, config, validate
+from narvaro.core import audit, clock, config, validate
 from narvaro.core.config import FILE_NAMES, Config, parse_texts, read_texts
 from narvaro.core.config_outcomes import across_files
 from narvaro.core.errors import ConfigError, FieldError, FormError, NotFound
@@ -54,6 +55,28 @@ def get(session: Session, number: int) -> ProcessVersion:
     if row is None:
         raise NotFound(f"Processversion {number} finns inte.")
     return row
+
+
+def during(session: Session, start: dt.date, end: dt.date) -> list[tuple[int, dt.date | None]]:
+    """The versions a period was worked under: the one in force when it began (None: the whole start; the first
+    version stands for the time before it was seeded) and each published within it, with its (Swedish) day."""
+    rows = [(n, clock.local(at).date()) for n, at in session.exec(
+        select(ProcessVersion.id, ProcessVersion.created_at).order_by(col(ProcessVersion.id))).all()]
+    before = [n for n, day in rows if day <= start]
+    first = before[-1] if before else (rows[0][0] if rows else None)
+    within = [(n, day) for n, day in rows if start < day <= end and n != first]
+    return ([(first, None)] if first is not None else []) + within
+
+
+def during_text(session: Session, start: dt.date, end: dt.date) -> str:
+    """The versions of `during` in words, for the indicators' definitions."""
+    found = during(session, start, end)
+    if not found:
+        return ""
+    if len(found) == 1:
+        return f"Arbetsgångens version {found[0][0]} gällde hela perioden."
+    later = ", ".join(f"version {n} från {day.isoformat()}" for n, day in found[1:])
+    return f"Arbetsgångens versioner under perioden: version {found[0][0]} från periodens början, {later}."
 
 
 def files(session: Session, number: int | None = None) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 from sqlmodel import Session
 
-from narvaro.core import permissions
+from narvaro.core import permissions, versions
 from narvaro.core.config import Config, get_config
 from narvaro.reporting import by_sex, cooperation, indicators, school_reach, suppression, what_worked
 from narvaro.reporting import surveys as surveys_report
@@ -47,6 +47,7 @@ class Report:
     years: tuple[int, int]
     suppressed: bool
     tables: list[Table]
+    process_versions: str = ""  # which version(s) of the arbetsgång the period was worked under
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -90,7 +91,7 @@ def build(session: Session, period: Period, years: tuple[int, int] | None = None
             if table is not None:
                 table.section = key
                 tables.append(table)
-    return Report(period, (first, last), hide, tables)
+    return Report(period, (first, last), hide, tables, versions.during_text(session, period.start, period.end))
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:

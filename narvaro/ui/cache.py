@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from narvaro.core import db
+from narvaro.core import db, versions
 from narvaro.reporting import tables
 from narvaro.reporting.indicators import Period
 from narvaro.reporting.tables import Report
@@ -38,6 +38,13 @@ def report(key: ReportKey) -> Report:
     """The indicator tables: the meeting view's Nästa/Föregående and the dashboard's downloads cost no queries."""
     with db.session_scope(_engine(key.url)) as s:
         return tables.build(s, key.period, key.years, key.role)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def versions_in_period(key: ReportKey) -> str:
+    """Which version(s) of the arbetsgång the period was worked under (a publish changes the data version)."""
+    with db.session_scope(_engine(key.url)) as s:
+        return versions.during_text(s, key.period.start, key.period.end)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -62,7 +62,8 @@ export default function(component) {
         for (const [en, sv] of Object.entries(prefixes)) {
           if (v.startsWith(en)) el.setAttribute(attr, sv + v.slice(en.length));
         }
-        if (attr === 'aria-label' && /^[a-z0-9_]+ icon$/.test(v)) {  // an icon's ligature name: not for reading
+        const plain = !el.matches('a, button, input, select, textarea, [tabindex], [role="button"], [role="link"]');
+        if (attr === 'aria-label' && plain && /^[a-z0-9_]+ icon$/.test(v)) {  // an icon's ligature name: not read
           el.removeAttribute('aria-label');
           el.setAttribute('aria-hidden', 'true');
         }

@@ -196,3 +196,20 @@ def test_indicators_for_earlier_years_are_unchanged_by_a_rename(engine, frozen_c
     assert sum(before.closure_reasons.values()) == sum(after.closure_reasons.values()) == 3
     assert [r.returned_to_school for r in sex_before] == [r.returned_to_school for r in sex_after] == [0, 2, 0]
     assert cfg.closure_label("Återgått till undervisning") == "Tillbaka i undervisningen"
+
+
+def test_the_dashboard_says_which_process_version_a_period_used(engine, frozen_clock):
+    from narvaro.reporting import tables
+
+    frozen_clock(dt.datetime(2025, 1, 10, 9, 0))
+    synced(engine)
+    frozen_clock(dt.datetime(2025, 6, 2, 9, 0))
+    publish(engine, the_four_changes(draft(engine)))
+    with Session(engine) as s:
+        assert versions.during(s, D(2024, 1, 1), D(2024, 12, 31)) == [(1, None)]  # before the seed: the first
+        assert versions.during(s, D(2025, 1, 1), D(2025, 12, 31)) == [(1, None), (2, D(2025, 6, 2))]
+        assert versions.during(s, D(2026, 1, 1), D(2026, 12, 31)) == [(2, None)]
+        assert tables.build(s, Period(D(2025, 1, 1), D(2025, 12, 31))).process_versions == (
+            "Arbetsgångens versioner under perioden: version 1 från periodens början, version 2 från 2025-06-02.")
+        assert tables.build(s, Period(D(2026, 1, 1), D(2026, 12, 31))).process_versions == (
+            "Arbetsgångens version 2 gällde hela perioden.")

@@ -63,6 +63,12 @@ def case_in_steg1(url: str) -> str:
     return number
 
 
+# Resolves once the grid has the keyboard focus (or fails after 10 s), checked at every frame.
+FOCUSED = ("el => new Promise((done, fail) => { const t0 = performance.now(); const check = () => "
+           "el.contains(document.activeElement) ? done() : performance.now() - t0 > 10000 ? "
+           "fail(new Error('the grid did not get the focus')) : requestAnimationFrame(check); check(); })")
+
+
 def table(page, scope, n: int = 0):
     """The n-th editable table in `scope`, with its toolbar (its element container)."""
     return scope.get_by_test_id("stElementContainer").filter(has=page.get_by_test_id("stDataFrame")).nth(n)
@@ -83,12 +89,13 @@ def edit_cell(page, box_of, row: int | None, right: int, value: str) -> None:
     for attempt in range(3):  # a rerun that redraws the grid (after the row was added) closes an open cell editor
         settle(page)
         page.mouse.click(box["x"] + 80, y)
-        if row is None:
-            page.keyboard.press("Control+ArrowDown")  # to the last row, the one just added
-        for _ in range(right):
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
         try:
+            grid.evaluate(FOCUSED)  # the keys go to the grid only once it has the focus
+            if row is None:
+                page.keyboard.press("Control+ArrowDown")  # to the last row, the one just added
+            for _ in range(right):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
             editor.fill(value, timeout=5_000)
             break
         except Exception:

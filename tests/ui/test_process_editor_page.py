@@ -2,7 +2,7 @@
 drafts refused with each error at its table and row, rollback, the audit page's diff, and who may use it."""
 from sqlmodel import Session
 
-from narvaro.core import audit, db, versions
+from narvaro.core import audit, clock, db, versions
 from tests.conftest import add_user, page_as, text_of
 
 GEN = "pe1_"  # the tables' keys in a first draft (narvaro.ui.process_editor)
@@ -70,6 +70,10 @@ def test_team_leader_makes_the_four_changes_and_publishes_then_rolls_back(app_en
     assert cfg.reference.returned_reason == "Återgått till undervisning"
     assert [e.detail.split(":")[0] for e in entries] == [
         "Version 3 (återställning) (återställer version 1)", "Version 2 (publicering)", "Version 1 (grund)"]
+
+    dashboard = page_as(app_env, "chef", "pages/indikatorer.py")
+    assert "Arbetsgångens versioner under perioden: version 1 från periodens början, version 2 från " \
+           f"{clock.local(row.created_at).date().isoformat()}, version 3 från" in text_of(dashboard)
 
     add_user(app_env, "admin1", "admin")
     log = page_as(app_env, "admin1", "pages/granskningslogg.py")
