@@ -73,6 +73,14 @@ def _draw(table: tables.Table, section: str) -> None:
     st.subheader(table.title)
     if table.note:
         st.caption(table.note)
+    if table.headline and section == "oversikt":
+        # The key figures as large numbers beside their table: a bar chart of unrelated counts said no more, and
+        # it made every page load fetch Plotly's JavaScript (~2 s of the first paint). The meeting view keeps it.
+        for col, (label, value) in zip(st.columns(len(table.headline)), table.headline):
+            col.metric(label, "–" if value is None else ui.fmt_number(value) if isinstance(value, float) else str(value))
+        st.dataframe(charts.display_frame(table), hide_index=True, key=f"table_{table.key}")
+        _downloads(table)
+        return
     fig = ui.figure(report_key, table.key, in_section=section)
     if fig is not None:
         left, right = st.columns([3, 2])
