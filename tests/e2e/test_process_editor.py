@@ -2,6 +2,7 @@
 in a second browser session on another app process (same PostgreSQL) shows the change at its next load."""
 import datetime as dt
 import re
+import socket
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +16,25 @@ from tests.e2e.conftest import PASSWORD, USERS, login, open_page, settle
 from tools import appserver
 
 pytestmark = pytest.mark.e2e
-PORTS = (8861, 8862)  # this issue's range (8850-8899), so parallel sessions do not collide
+PORTS = range(8860, 8900)  # this issue's range: the first two free ones, so parallel runs do not collide
 ITEM = "Boka lokal för EHT-mötet"
 RENAMED = "Tillbaka i undervisningen"
 INTERVENTION = "Promenad före skoldagen"
 QUESTION = "Hur har stödet fungerat för er?"
+
+
+def _free(ports, n: int) -> list[int]:
+    found = []
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == n:
+            return found
+    raise RuntimeError(f"inga {n} lediga portar i {ports}")
 
 
 @pytest.fixture
@@ -32,7 +47,7 @@ def two_servers(pg_database, tmp_path, playwright_instance):
     for username, name, role, district in USERS:
         appserver.create_user(pg_database, username, name, role, PASSWORD, district)
     servers = []
-    for i, port in enumerate(PORTS, 1):
+    for i, port in enumerate(_free(PORTS, 2), 1):
         server = appserver.AppServer(pg_database, tmp_path / f"server-{i}.log")
         server.port = port
         servers.append(server.start())

@@ -115,6 +115,10 @@ def rendered_as_markdown(at) -> list[str]:
     for kind in MARKDOWN_KINDS:
         out += [str(getattr(el, "value", "")) for el in getattr(at, kind)]
 
+    for table in at.table:  # st.table renders its cells as Markdown (st.dataframe does not)
+        frame = table.value
+        out += [str(v) for v in frame.to_numpy().ravel()] + [str(v) for v in frame.index]
+
     def walk(node):
         for attr in ("label", "help", "placeholder"):
             value = getattr(node, attr, None)

@@ -163,6 +163,7 @@ def render_timeline(case: Case) -> None:
     with ui.session() as s:
         rows = timeline.timeline(s, case.id)
     st.subheader("Tidslinje")
-    frame = pd.DataFrame([{"Datum": ui.fmt_date(e.on_date), "Typ": e.kind, "Händelse": e.text, "Av": e.by or "–"}
-                          for e in rows], columns=["Datum", "Typ", "Händelse", "Av"])
+    # st.table renders its cells as Markdown: what people wrote (meeting texts, notes, names) goes in escaped.
+    frame = pd.DataFrame([{"Datum": ui.fmt_date(e.on_date), "Typ": ui.md(e.kind), "Händelse": ui.md(e.text),
+                           "Av": ui.md(e.by) or "–"} for e in rows], columns=["Datum", "Typ", "Händelse", "Av"])
     st.table(frame.set_index("Datum"))
