@@ -19,7 +19,8 @@ def test_roles_that_read_case_data_need_it_by_default_and_a_demo_does_not():
     assert not second_factor.required("koordinator", demo=True)
 
 
-def test_enrol_with_a_real_code_then_each_code_works_once(engine):
+def test_enrol_with_a_real_code_then_each_code_works_once(engine, frozen_clock):
+    # A frozen clock: a real one can cross a 30-second step between enrolment and the replay, making it a new code.
     with db.session_scope(engine) as s:
         user = auth.create_user(s, username="kim", name="Kim", role="koordinator", password="Langtlosen123", by=None)
         secret = second_factor.new_secret()
