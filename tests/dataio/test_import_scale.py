@@ -90,3 +90,27 @@ def test_cli_import_shows_progress_and_a_kill_mid_write_leaves_nothing(tmp_path)
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "20000/20000 rader skrivna" in done.stderr
+
+
+def test_imported_cases_keep_their_own_events_and_a_later_case_gets_a_fresh_id(engine, frozen_clock):
+    """On PostgreSQL the ids come from the table's sequence before the COPY: each event must sit on the case of
+    its own row, and the sequence must have moved past them for the next case saved the ordinary way."""
+    data = history_csv(N)
+    numbered = {i + 2: line.split(";")[0] for i, line in enumerate(data.decode("utf-8-sig").splitlines()[1:])}
+    with db.session_scope(engine) as s:
+        assert importer.import_file(s, data, "historik.csv", "test").ok
+    with Session(engine) as s:
+        pairs = s.exec(select(Case.number, CaseEvent.text).join(CaseEvent, CaseEvent.case_id == Case.id)).all()
+        per_case = s.exec(select(CaseEvent.case_id, func.count()).group_by(CaseEvent.case_id)).all()
+    assert len(pairs) == N and {count for _, count in per_case} == {1}
+    checked = 0
+    for number, text in pairs:
+        line = int(text.rsplit("(rad ", 1)[1].rstrip(")."))
+        if numbered[line]:
+            assert number == numbered[line], (line, number)
+            checked += 1
+    assert checked > N // 2
+    with db.session_scope(engine) as s:
+        template = s.exec(select(Case)).first().model_dump(exclude={"id"})
+        s.add(Case.model_validate({**template, "number": "NY-1"}))
+    assert _count(engine, Case) == N + 1
