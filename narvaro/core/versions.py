@@ -194,7 +194,24 @@ def draft_errors(raw: dict[str, dict]) -> dict[str, str]:
         problem = across_files(parts["process"], parts["reference"])
         if problem:
             errors["process.follow_up_outcomes"] = problem
+    for field in markup_fields(raw):
+        errors.setdefault(field, MARKUP_MESSAGE)
     return errors
+
+
+# Process text is typed in the app now and drawn in places Streamlit renders as Markdown (widget labels): a
+# Markdown image or link, or HTML, would make every browser that shows it fetch from another server. Checked when
+# a version is made (editor, CLI, rollback), not when one is read, so nothing already stored can stop a page.
+MARKUP = ("![", "](", "<")
+MARKUP_MESSAGE = "Texten får inte innehålla länkar, bilder eller HTML (tecknen ![, ]( eller <)."
+
+
+def markup_fields(raw, path: str = "") -> list[str]:
+    """The fields ("<file>.<key path>") of a draft whose text holds Markdown image/link or HTML syntax."""
+    if isinstance(raw, str):
+        return [path] if any(m in raw for m in MARKUP) else []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else []
+    return [f for key, value in items for f in markup_fields(value, f"{path}.{key}" if path else str(key))]
 
 
 def to_texts(raw: dict[str, dict]) -> dict[str, str]:
@@ -221,6 +238,9 @@ def publish(session: Session, texts: dict[str, str], by: str, reason: str | None
     """Check the files as at start-up, and publish them as the next version with who, when, why and the diff."""
     why = validate.text(reason, "reason", validate.REASON_MAX, required="Skriv varför arbetsgången ändras.")
     new = parse_texts(texts, where)
+    marked = markup_fields(to_raw(texts))
+    if marked:
+        raise FormError({field: MARKUP_MESSAGE for field in marked})
     _guard_open_steps(session, new)
     before = newest(session)
     changes = diff(files_of(before), texts) if before is not None else []

@@ -213,3 +213,21 @@ def test_the_dashboard_says_which_process_version_a_period_used(engine, frozen_c
             "Arbetsgångens versioner under perioden: version 1 från periodens början, version 2 från 2025-06-02.")
         assert tables.build(s, Period(D(2026, 1, 1), D(2026, 12, 31))).process_versions == (
             "Arbetsgångens version 2 gällde hela perioden.")
+
+
+def test_a_draft_with_markup_in_its_text_is_refused_at_the_field(engine):
+    """Process text is typed in the editor and drawn in labels that render Markdown: no image, link or HTML, in the
+    editor's draft or in files published another way (the CLI)."""
+    synced(engine)
+    raw = draft(engine)
+    raw["process"]["steps"][1]["items"][0]["text"] = "Ring rektor ![x](https://evil.example/x.png)"
+    raw["reference"]["closure_reasons"][0]["label"] = "<img src=https://evil.example/y.png>"
+    raw["surveys"]["surveys"][0]["questions"][0]["text"] = "Se [här](javascript:alert(1))"
+    fields = {"process.steps.1.items.0.text", "reference.closure_reasons.0.label", "surveys.surveys.0.questions.0.text"}
+    errors = versions.draft_errors(raw)
+    assert set(errors) == fields and all("länkar, bilder eller HTML" in e for e in errors.values()), errors
+    with pytest.raises(FormError) as err, db.session_scope(engine) as s:
+        versions.publish(s, versions.to_texts(raw), "chef", "Prövar")
+    assert set(err.value.errors) == fields
+    with Session(engine) as s:
+        assert versions.newest_number(s) == 1
