@@ -43,7 +43,7 @@ try:
 
     user, authenticator = login_flow.authenticate()
 except settings.SettingsError as exc:
-    st.error(f"Närvaro kan inte starta: {exc}")
+    st.error(f"Närvaro kan inte starta: {ui.md(str(exc))}")  # names values from data/ and the environment
     st.stop()
 except Exception as exc:
     if signed_in is None or not faults.is_database_fault(exc):

@@ -108,7 +108,7 @@ def _close_form(case: Case, user: ui.CurrentUser, last, pending: list[str]) -> N
         # The key indicator: "Återgått till undervisning" outside Steg 4's conditions needs a recorded confirmation.
         returned = ref.returned_reason
         if pending:
-            st.caption(f"Avslut med *{returned}* kräver bekräftelse: {'; '.join(pending)}.")
+            st.caption(f"Avslut med *{ui.md(returned)}* kräver bekräftelse: {ui.md('; '.join(pending))}.")
         st.checkbox(f"Bekräfta {returned.lower()} även om villkoren för Steg 4 inte är uppfyllda",
                     key=f("cl_confirm"), help="Steg 4: efter ett uppföljningsmöte där eleven har närvaro i skolan, "
                     "och avslutningssamtal med rektor/EHT. Bekräftelsen sparas på ärendet.")
@@ -136,10 +136,10 @@ def _extend_form(case: Case, user: ui.CurrentUser, limit) -> None:
 
 def _closed(case: Case, user: ui.CurrentUser) -> None:
     talk = {True: "ja", False: "nej", None: "–"}[case.closing_talk_held]
-    st.markdown(f"**Avslutat {ui.fmt_date(case.closed_on)}:** {case.closure_reason}  \n"
+    st.markdown(f"**Avslutat {ui.fmt_date(case.closed_on)}:** {ui.md(case.closure_reason)}  \n"
                 f"Närvaro vid avslut: {ui.fmt_percent(case.attendance_at_closing)}  \n"
-                f"Effekt av operativa insatser: {case.effect_operative or NOT_APPLICABLE}  \n"
-                f"Effekt av samordnande insatser: {case.effect_coordinating or NOT_APPLICABLE}  \n"
+                f"Effekt av operativa insatser: {ui.md(case.effect_operative or NOT_APPLICABLE)}  \n"
+                f"Effekt av samordnande insatser: {ui.md(case.effect_coordinating or NOT_APPLICABLE)}  \n"
                 f"Avslutningssamtal hållet: {talk}  \n"
                 f"Dagar öppet: {closing.days_open(case)}")
     if case.return_confirmed_unmet:
