@@ -38,6 +38,22 @@ USERS = [
 ]
 
 
+
+def fresh_shared_database(url: str) -> None:
+    """Empty the run's shared PostgreSQL database (other tests wrote to it) and create the e2e users in it."""
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    from narvaro.core import models  # noqa: F401  (the tables fill the metadata)
+
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    for username, name, role, district in USERS:
+        appserver.create_user(url, username, name, role, PASSWORD, district)
+
 def _missing(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: webbläsartesterna får inte hoppas över)")

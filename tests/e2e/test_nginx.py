@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from narvaro.core import db, models, settings  # noqa: F401  (models fill the metadata)
-from tests.e2e.conftest import IN_CI, PASSWORD, USERS, go_to
+from narvaro.core import settings
+from tests.e2e.conftest import IN_CI, PASSWORD, fresh_shared_database, go_to
 from tests.e2e.test_journey import register_request
 from tools import appserver
 
@@ -70,13 +68,7 @@ def stack(pg_database, tmp_path_factory, playwright_instance):
             pytest.fail("nginx eller openssl saknas (CI=true): apt-get install nginx openssl")
         pytest.skip("nginx eller openssl saknas: apt-get install nginx openssl")
     work = tmp_path_factory.mktemp("nginx")
-    engine = db.make_engine(pg_database)
-    with engine.begin() as conn:  # the session's PostgreSQL database is shared with other tests: start empty
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    for username, name, role, district in USERS:
-        appserver.create_user(pg_database, username, name, role, PASSWORD, district)
+    fresh_shared_database(pg_database)
     cert, key = work / "narvaro.crt", work / "narvaro.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],

@@ -6,13 +6,12 @@ import socket
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from narvaro.casework import cases, handout, workflow
-from narvaro.core import clock, db, models, versions  # noqa: F401  (models fill the metadata)
+from narvaro.core import clock, db, versions
 from narvaro.core import users as auth
-from tests.e2e.conftest import PASSWORD, USERS, login, open_page, settle
+from tests.e2e.conftest import fresh_shared_database, login, open_page, settle
 from tools import appserver
 
 pytestmark = pytest.mark.e2e
@@ -39,13 +38,7 @@ def _free(ports, n: int) -> list[int]:
 
 @pytest.fixture
 def two_servers(pg_database, tmp_path, playwright_instance):
-    engine = db.make_engine(pg_database)
-    with engine.begin() as conn:  # the session's PostgreSQL database is shared with other tests: start empty
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    for username, name, role, district in USERS:
-        appserver.create_user(pg_database, username, name, role, PASSWORD, district)
+    fresh_shared_database(pg_database)
     servers = []
     for i, port in enumerate(_free(PORTS, 2), 1):
         server = appserver.AppServer(pg_database, tmp_path / f"server-{i}.log")

@@ -3,11 +3,8 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from narvaro.core import db, models  # noqa: F401  (models fill the metadata)
-from tests.e2e.conftest import PASSWORD, USERS, go_to, login
+from tests.e2e.conftest import fresh_shared_database, go_to, login
 from tests.e2e.test_journey import register_request
 from tools import appserver
 
@@ -16,13 +13,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def two_servers(pg_database, tmp_path, playwright_instance):
-    engine = db.make_engine(pg_database)
-    with engine.begin() as conn:  # the session's PostgreSQL database is shared with other tests: start empty
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    for username, name, role, district in USERS:
-        appserver.create_user(pg_database, username, name, role, PASSWORD, district)
+    fresh_shared_database(pg_database)
     servers = [appserver.AppServer(pg_database, tmp_path / f"server-{i}.log").start() for i in (1, 2)]
     yield servers
     for server in servers:
