@@ -177,18 +177,25 @@ def school_choices(session: Session) -> dict[int, str]:
     return {sid: f"{name} ({form})" for sid, name, form in rows}
 
 
-def find_open_duplicates(session: Session, pupil_code: str | None, personal_number: str | None) -> list[Duplicate]:
-    """Open cases of the same pupil (same pupil code, or same personnummer)."""
+def _same_pupil(pupil_code: str | None, personal_number: str | None):
+    """Cases of this pupil: the same pupil code (case and spaces aside) or the same personnummer; None if neither
+    is given. One condition for duplicates and for earlier closed cases, so both find the same pupil."""
     conditions = []
     if pupil_code:
-        conditions.append(func.upper(Case.pupil_code) == pupil_code.strip().upper())
+        conditions.append(func.upper(func.trim(Case.pupil_code)) == pupil_code.strip().upper())
     if personal_number:
         conditions.append(Case.personal_number == personal_number)
-    if not conditions:
+    return or_(*conditions) if conditions else None
+
+
+def find_open_duplicates(session: Session, pupil_code: str | None, personal_number: str | None) -> list[Duplicate]:
+    """Open cases of the same pupil (same pupil code, or same personnummer)."""
+    pupil = _same_pupil(pupil_code, personal_number)
+    if pupil is None:
         return []
     rows = session.exec(
         select(Case.id, Case.number, Case.pupil_code, Case.personal_number)
-        .where(Case.status != CLOSED, or_(*conditions)).order_by(Case.received_on, Case.id).limit(20)
+        .where(Case.status != CLOSED, pupil).order_by(Case.received_on, Case.id).limit(20)
     ).all()
     found = []
     for case_id, number, code, pnr in rows:
@@ -213,16 +220,12 @@ class EarlierCase:
 
 def find_earlier_closed(session: Session, pupil_code: str | None, personal_number: str | None) -> list[EarlierCase]:
     """Closed cases of the same pupil (same pupil code, or same personnummer), latest closing first."""
-    conditions = []
-    if pupil_code:
-        conditions.append(func.upper(func.trim(Case.pupil_code)) == pupil_code.strip().upper())
-    if personal_number:
-        conditions.append(Case.personal_number == personal_number)
-    if not conditions:
+    pupil = _same_pupil(pupil_code, personal_number)
+    if pupil is None:
         return []
     rows = session.exec(
         select(Case.id, Case.number, Case.closed_on, Case.closure_reason)
-        .where(Case.status == CLOSED, Case.closed_on.is_not(None), or_(*conditions))  # type: ignore[union-attr]
+        .where(Case.status == CLOSED, Case.closed_on.is_not(None), pupil)  # type: ignore[union-attr]
         .order_by(Case.closed_on.desc(), Case.id.desc()).limit(10)  # type: ignore[union-attr]
     ).all()
     return [EarlierCase(i, n, c, r) for i, n, c, r in rows]
